@@ -1,0 +1,409 @@
+/*
+ * mailslot.h -- the whole public API of the mailslot library.
+ *
+ * A mailslot is a one-way, message-oriented channel: one process creates
+ * it (the reader) and reads whole messages from it, first in, first out;
+ * any number of processes open it (writers) and write messages to it.
+ * On Windows this is a thin layer over the native mailslot API; on Linux
+ * and other POSIX systems the library emulates it with the same observable
+ * behaviour.
+ *
+ * Conventions used throughout:
+ *  - Functions that can fail return 0 on success or one of the negative
+ *    MAILSLOT_E* codes below.  Constructors hand the new handle back through
+ *    an out-parameter, which is set to NULL on failure.
+ *  - Text (names, messages given as text) is UTF-8 unless a function ends
+ *    in _w, in which case it is NUL-terminated UTF-16 (uint16_t units, the
+ *    same layout as Windows' wchar_t).
+ *  - Timeouts are int32_t milliseconds: 0 = do not wait, -1 = wait forever.
+ *    MAILSLOT_TIMEOUT_DEFAULT (-2) in a read means "the reader's timeout".
+ *  - The caller owns every buffer it passes.  Memory the library allocates
+ *    for the caller is released with mailslot_free(), never with free().
+ *  - Handles are created non-inheritable (close-on-exec).
+ *  - The library keeps no global state, prints nothing and never aborts.
+ *
+ * Thread safety: one handle may be used from several threads.  Calls on one
+ * reader are serialised internally, except that mailslot_reader_close() may
+ * be called from another thread while a read is blocked: the read wakes up
+ * and fails with MAILSLOT_ECLOSED.  Freeing a handle (mailslot_*_free) while
+ * another thread still uses it is a caller error.
+ */
+#ifndef MAILSLOT_H
+#define MAILSLOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------- */
+/* Linkage and calling convention                                         */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * MAILSLOT_CALL is the calling convention of every function.  On 32-bit
+ * Windows it is __stdcall (WINAPI), so that AutoHotkey, AutoIt and VBA can
+ * call the DLL with their default conventions; elsewhere it is empty.
+ */
+#if defined(_WIN32) && !defined(_WIN64)
+#define MAILSLOT_CALL __stdcall
+#else
+#define MAILSLOT_CALL
+#endif
+
+#if defined(_WIN32) && defined(MAILSLOT_SHARED_BUILD)
+#define MAILSLOT_API __declspec(dllexport)
+#elif defined(_WIN32) && defined(MAILSLOT_SHARED)
+#define MAILSLOT_API __declspec(dllimport)
+#elif defined(__GNUC__)
+#define MAILSLOT_API __attribute__((visibility("default")))
+#else
+#define MAILSLOT_API
+#endif
+
+/* ---------------------------------------------------------------------- */
+/* Version                                                                */
+/* ---------------------------------------------------------------------- */
+
+#define MAILSLOT_VERSION_MAJOR 0
+#define MAILSLOT_VERSION_MINOR 1
+#define MAILSLOT_VERSION_PATCH 0
+#define MAILSLOT_VERSION_STRING "0.1.0"
+/* MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define MAILSLOT_VERSION_NUMBER                                              \
+    (MAILSLOT_VERSION_MAJOR * 10000 + MAILSLOT_VERSION_MINOR * 100 +         \
+     MAILSLOT_VERSION_PATCH)
+
+/* The version of the library actually linked, as "MAJOR.MINOR.PATCH". */
+MAILSLOT_API const char *MAILSLOT_CALL mailslot_version(void);
+/* The same as a number, MAJOR * 10000 + MINOR * 100 + PATCH. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_version_number(void);
+
+/* ---------------------------------------------------------------------- */
+/* Errors                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * The one list of error codes: X(SUFFIX, number, "short_name", "message").
+ * Numbers are the same on every platform.  New codes are added at the end;
+ * existing numbers never change.
+ */
+#define MAILSLOT_ERROR_MAP(X)                                                \
+    X(INVAL, -1, "invalid_argument", "invalid argument")                     \
+    X(NAME, -2, "invalid_name", "invalid mailslot name")                     \
+    X(NOTFOUND, -3, "not_found", "no mailslot of that name exists")          \
+    X(EXISTS, -4, "exists", "a mailslot of that name already exists")        \
+    X(TIMEOUT, -5, "timeout", "timed out")                                   \
+    X(TOOBIG, -6, "too_big", "message is too big for the mailslot")          \
+    X(BUFFER, -7, "buffer_too_small",                                        \
+      "buffer too small for the next message (message kept)")                \
+    X(FULL, -8, "full", "mailslot queue is full")                            \
+    X(CLOSED, -9, "closed", "the handle is closed")                          \
+    X(GONE, -10, "reader_gone", "the reader of the mailslot has gone")       \
+    X(NOTSUP, -11, "not_supported", "not supported on this platform")        \
+    X(NOMEM, -12, "no_memory", "out of memory")                              \
+    X(ENCODING, -13, "encoding", "invalid text for the encoding")            \
+    X(ACCESS, -14, "access_denied", "permission denied")                     \
+    X(UNSAFE, -15, "unsafe_directory",                                       \
+      "slot directory is not owned by this user or is writable by others")   \
+    X(INTR, -16, "interrupted", "interrupted by a signal")                   \
+    X(REMOTEOFF, -17, "remote_disabled",                                     \
+      "remote mailslots are disabled on this system; enable them with "      \
+      "Set-SmbClientConfiguration -EnableMailslots $true or the \"Enable "   \
+      "remote mailslots\" policy")                                           \
+    X(NETWORK, -18, "network", "network error")                              \
+    X(OS, -19, "os_error", "unexpected operating system error")
+
+enum mailslot_error {
+    MAILSLOT_OK = 0,
+#define MAILSLOT__ENUM(suffix, num, name, msg) MAILSLOT_E##suffix = (num),
+    MAILSLOT_ERROR_MAP(MAILSLOT__ENUM)
+#undef MAILSLOT__ENUM
+    MAILSLOT_ERROR_LAST_ = -19
+};
+
+/* A readable message for a code ("unknown error" for unknown codes). */
+MAILSLOT_API const char *MAILSLOT_CALL mailslot_strerror(int code);
+/* The stable short name of a code ("ok" for 0, "unknown" if unknown). */
+MAILSLOT_API const char *MAILSLOT_CALL mailslot_errname(int code);
+/* The code for a short name, or 1 (not a valid code) if unknown. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_errcode(const char *errname);
+/*
+ * The raw operating-system error (errno on POSIX, GetLastError() on
+ * Windows) recorded by the last failing call of this thread, for
+ * diagnostics; 0 when the failure did not come from the OS.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_last_os_error(void);
+
+/* ---------------------------------------------------------------------- */
+/* Constants (with runtime twins for FFI users)                           */
+/* ---------------------------------------------------------------------- */
+
+#define MAILSLOT_TIMEOUT_FOREVER (-1)
+#define MAILSLOT_TIMEOUT_DEFAULT (-2)
+/* info.next_size when no message is queued. */
+#define MAILSLOT_NO_MESSAGE (-1)
+
+MAILSLOT_API int32_t MAILSLOT_CALL mailslot_timeout_forever(void);
+MAILSLOT_API int32_t MAILSLOT_CALL mailslot_timeout_default(void);
+MAILSLOT_API int64_t MAILSLOT_CALL mailslot_no_message(void);
+/* The largest local message this platform carries, in bytes. */
+MAILSLOT_API size_t MAILSLOT_CALL mailslot_max_message_size(void);
+/* The longest accepted name, in UTF-8 bytes of the whole name. */
+MAILSLOT_API size_t MAILSLOT_CALL mailslot_max_name_length(void);
+/* sizeof(mailslot_options) and sizeof(mailslot_info), for FFI users. */
+MAILSLOT_API size_t MAILSLOT_CALL mailslot_options_size(void);
+MAILSLOT_API size_t MAILSLOT_CALL mailslot_info_size(void);
+
+/* ---------------------------------------------------------------------- */
+/* Options                                                                */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Options for mailslot_create() and mailslot_open().  The first field is
+ * the size of the struct as the caller knows it, so the struct can grow
+ * without breaking old callers.  Initialise with MAILSLOT_OPTIONS_INIT or
+ * mailslot_options_init().  A NULL options pointer means the defaults.
+ */
+typedef struct mailslot_options {
+    size_t size;               /* sizeof(mailslot_options) */
+    uint32_t max_message_size; /* reader: largest message, 0 = any */
+    int32_t read_timeout_ms;   /* reader: default read timeout, 0 = poll */
+    int32_t write_timeout_ms;  /* writer: wait for room when full; -1 = forever */
+    uint32_t queue_limit_msgs; /* reader: queued messages cap, 0 = default */
+    uint64_t queue_limit_bytes; /* reader: queued bytes cap, 0 = default */
+} mailslot_options;
+
+#define MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS 5000
+#define MAILSLOT_DEFAULT_QUEUE_MSGS 1048576u
+#define MAILSLOT_DEFAULT_QUEUE_BYTES (64u * 1024u * 1024u)
+
+#define MAILSLOT_OPTIONS_INIT                                                \
+    { sizeof(mailslot_options), 0, 0, MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS, 0, 0 }
+
+/* Fill *opts with the defaults (the runtime twin of MAILSLOT_OPTIONS_INIT). */
+MAILSLOT_API void MAILSLOT_CALL mailslot_options_init(mailslot_options *opts);
+
+/* ---------------------------------------------------------------------- */
+/* Reader (Windows calls it the mailslot server)                          */
+/* ---------------------------------------------------------------------- */
+
+typedef struct mailslot_reader mailslot_reader;
+
+/*
+ * Create the mailslot NAME and become its only reader.
+ * NAME: a local name, "\\.\mailslot\a\b" or the short form "a\b" / "a/b".
+ * Errors: MAILSLOT_ENAME (bad or remote name), MAILSLOT_EEXISTS (a live
+ * reader has that name), MAILSLOT_EUNSAFE (slot directory not safe, POSIX),
+ * MAILSLOT_EACCESS, MAILSLOT_ENOMEM, MAILSLOT_EOS.
+ * The name is freed when the reader is closed or its process dies.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_create(const char *name,
+    const mailslot_options *opts, mailslot_reader **out);
+MAILSLOT_API int MAILSLOT_CALL mailslot_create_w(const uint16_t *name,
+    const mailslot_options *opts, mailslot_reader **out);
+
+/*
+ * Read the next message into BUF (CAP bytes).  On success *LEN is the size
+ * of the message (0 for an empty message, which is a real message).
+ * TIMEOUT_MS: 0 poll, -1 forever, MAILSLOT_TIMEOUT_DEFAULT the reader's.
+ * Errors: MAILSLOT_ETIMEOUT (no message in time), MAILSLOT_EBUFFER (CAP is
+ * smaller than the message: *LEN is set to the needed size and the message
+ * stays queued), MAILSLOT_ECLOSED, MAILSLOT_EINTR (a signal arrived while
+ * waiting; nothing was consumed), MAILSLOT_EINVAL.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_read(mailslot_reader *r, void *buf,
+    size_t cap, size_t *len, int32_t timeout_ms);
+
+/*
+ * Like mailslot_read(), but the library allocates a buffer of the exact
+ * size (at least 1 byte, so an empty message has a non-NULL pointer).
+ * Release *DATA with mailslot_free().  On failure *DATA is NULL.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_read_alloc(mailslot_reader *r,
+    void **data, size_t *len, int32_t timeout_ms);
+
+typedef struct mailslot_info {
+    size_t size;               /* sizeof(mailslot_info), set by the caller */
+    uint32_t max_message_size; /* 0 = any */
+    int64_t next_size;         /* MAILSLOT_NO_MESSAGE (-1) when empty */
+    uint32_t count;            /* messages queued, exact */
+    int32_t read_timeout_ms;   /* the reader's default timeout */
+} mailslot_info;
+
+/* State of the reader; set info->size = sizeof *info before the call. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_get_info(mailslot_reader *r,
+    mailslot_info *info);
+/* Scalar twins for FFI callers: next size (-1 none) and count; <0 errors. */
+MAILSLOT_API int64_t MAILSLOT_CALL mailslot_next_size(mailslot_reader *r);
+MAILSLOT_API int64_t MAILSLOT_CALL mailslot_count(mailslot_reader *r);
+
+/* Change the reader's default read timeout (ms, 0 poll, -1 forever). */
+MAILSLOT_API int MAILSLOT_CALL mailslot_set_timeout(mailslot_reader *r,
+    int32_t timeout_ms);
+
+/*
+ * A descriptor for event loops (an fd on POSIX, a waitable event HANDLE on
+ * Windows, stored in *FD).  It is readable (signalled) while at least one
+ * message is queued; after being woken, call mailslot_read() with timeout 0.
+ * It stays owned by the reader: do not close it.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_reader_fd(mailslot_reader *r,
+    intptr_t *fd);
+
+/* The name the reader was created with, as given (UTF-8); "" after free. */
+MAILSLOT_API const char *MAILSLOT_CALL mailslot_reader_name(
+    const mailslot_reader *r);
+
+/*
+ * Close the reader: unread messages are discarded, the name is freed, and
+ * any read blocked in another thread wakes with MAILSLOT_ECLOSED.  Later
+ * calls on R fail with MAILSLOT_ECLOSED.  Idempotent; R may be NULL.
+ * The handle's memory stays valid until mailslot_reader_free().
+ */
+MAILSLOT_API void MAILSLOT_CALL mailslot_reader_close(mailslot_reader *r);
+/* Close (if still open) and release the handle.  R may be NULL. */
+MAILSLOT_API void MAILSLOT_CALL mailslot_reader_free(mailslot_reader *r);
+
+/* ---------------------------------------------------------------------- */
+/* Writer (Windows calls it the mailslot client)                          */
+/* ---------------------------------------------------------------------- */
+
+typedef struct mailslot_writer mailslot_writer;
+
+/*
+ * Open the mailslot NAME for writing.  Local names need a live reader
+ * (else MAILSLOT_ENOTFOUND).  Remote names ("\\host\mailslot\x",
+ * "\\domain\mailslot\x", "\\*\mailslot\x") are accepted where the platform
+ * supports them, else MAILSLOT_ENOTSUP.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_open(const char *name,
+    const mailslot_options *opts, mailslot_writer **out);
+MAILSLOT_API int MAILSLOT_CALL mailslot_open_w(const uint16_t *name,
+    const mailslot_options *opts, mailslot_writer **out);
+
+/*
+ * Write one message of LEN bytes (0 is allowed).  Whole or nothing.
+ * Errors: MAILSLOT_ETOOBIG (over the reader's max size or the platform
+ * limit; nothing sent), MAILSLOT_EFULL (the queue stayed full for the
+ * write timeout; nothing sent), MAILSLOT_EGONE (the reader went away),
+ * MAILSLOT_ECLOSED, MAILSLOT_EINVAL.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_write(mailslot_writer *w,
+    const void *data, size_t len);
+
+/* Close the writer.  Idempotent; W may be NULL.  Memory stays until free. */
+MAILSLOT_API void MAILSLOT_CALL mailslot_writer_close(mailslot_writer *w);
+MAILSLOT_API void MAILSLOT_CALL mailslot_writer_free(mailslot_writer *w);
+
+/* Open NAME, write one message, close.  Errors of open and write. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_send(const char *name,
+    const void *data, size_t len);
+MAILSLOT_API int MAILSLOT_CALL mailslot_send_w(const uint16_t *name,
+    const void *data, size_t len);
+
+/*
+ * List this user's live local slots (POSIX: the slot directory; Windows:
+ * not supported).  *OUT gets a newly allocated string of display names,
+ * each followed by '\n' (names never contain control characters), to be
+ * released with mailslot_free(); *COUNT (if not NULL) the number of names.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_list(char **out, size_t *count);
+
+/* ---------------------------------------------------------------------- */
+/* Names                                                                  */
+/* ---------------------------------------------------------------------- */
+
+enum mailslot_name_kind {
+    MAILSLOT_NAME_LOCAL = 1,     /* \\.\mailslot\... or the short form */
+    MAILSLOT_NAME_REMOTE = 2,    /* \\host\mailslot\... or \\domain\... */
+    MAILSLOT_NAME_BROADCAST = 3  /* \\*\mailslot\... */
+};
+
+/*
+ * Check NAME and write its canonical form to BUF (CAP bytes, NUL added):
+ * "\\.\mailslot\" (or "\\HOST\mailslot\", "\\*\mailslot\") followed by the
+ * path upper-cased the Windows way (simple upper-casing over the BMP) with
+ * '\' separators.  Two names are the same slot when their canonical forms
+ * are equal.  Returns the kind (> 0) or MAILSLOT_ENAME / MAILSLOT_EINVAL;
+ * *LEN (if not NULL) gets the canonical length without the NUL, also when
+ * BUF is too small (then MAILSLOT_EBUFFER).
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_name_canonical(const char *name,
+    char *buf, size_t cap, size_t *len);
+MAILSLOT_API int MAILSLOT_CALL mailslot_name_canonical_w(const uint16_t *name,
+    char *buf, size_t cap, size_t *len);
+
+/* ---------------------------------------------------------------------- */
+/* Text                                                                   */
+/* ---------------------------------------------------------------------- */
+
+enum mailslot_encoding {
+    MAILSLOT_ENC_AUTO = 0,     /* decoding only: guess (see decode) */
+    MAILSLOT_ENC_UTF8 = 1,
+    MAILSLOT_ENC_UTF16LE = 2,
+    MAILSLOT_ENC_ANSI = 3      /* Windows: active code page; POSIX: 1252 */
+};
+
+/* Flags for encode and decode. */
+#define MAILSLOT_TEXT_NUL 1     /* encode: append a NUL terminator */
+#define MAILSLOT_TEXT_STRICT 2  /* decode: fail on invalid input */
+
+/*
+ * The encoding for a name: "auto", "utf-8"/"utf8", "utf-16le"/"utf-16"/
+ * "utf16", "ansi"/"cp1252"/"windows-1252" (case-insensitive).
+ * Returns the enum value or MAILSLOT_EINVAL.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_encoding_from_name(const char *name);
+
+/*
+ * Encode the UTF-8 TEXT (LEN bytes) into ENCODING (not AUTO) in OUT (CAP
+ * bytes).  *OUTLEN gets the number of bytes written, or needed when OUT is
+ * too small (MAILSLOT_EBUFFER; OUT may be NULL to measure).  No BOM is
+ * written.  Errors: MAILSLOT_EENCODING (TEXT is not valid UTF-8, or a
+ * character has no ANSI form), MAILSLOT_EINVAL.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_encode(const char *text, size_t len,
+    int encoding, int flags, void *out, size_t cap, size_t *outlen);
+/* The same from UTF-16 text of LEN units. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_encode_w(const uint16_t *text,
+    size_t len, int encoding, int flags, void *out, size_t cap,
+    size_t *outlen);
+
+/*
+ * Decode message bytes into UTF-8 text in OUT (CAP bytes, a NUL is added
+ * when there is room; *OUTLEN excludes it).  ENCODING AUTO picks UTF-16LE
+ * when there is a UTF-16LE BOM or the bytes look like UTF-16LE text (even
+ * length, NULs in the high bytes), else UTF-8 when valid (a UTF-8 BOM is
+ * dropped), else ANSI.  Trailing NUL terminators are dropped.  Invalid
+ * input becomes U+FFFD unless MAILSLOT_TEXT_STRICT (then
+ * MAILSLOT_EENCODING).  OUT may be NULL to measure (MAILSLOT_EBUFFER).
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_decode(const void *data, size_t len,
+    int encoding, int flags, char *out, size_t cap, size_t *outlen);
+/* The same, producing UTF-16 units (*OUTLEN in units, NUL added if room). */
+MAILSLOT_API int MAILSLOT_CALL mailslot_decode_w(const void *data,
+    size_t len, int encoding, int flags, uint16_t *out, size_t cap,
+    size_t *outlen);
+
+/*
+ * Which encoding AUTO picks for DATA: one of the MAILSLOT_ENC_* values
+ * other than AUTO.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_detect_encoding(const void *data,
+    size_t len);
+
+/* ---------------------------------------------------------------------- */
+/* Memory                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* Release memory the library allocated for the caller.  NULL is fine. */
+MAILSLOT_API void MAILSLOT_CALL mailslot_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MAILSLOT_H */

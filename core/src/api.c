@@ -1,0 +1,326 @@
+/*
+ * The public entry points: argument checks, name parsing and option
+ * defaults happen here, once, before a backend is called.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailslot.h"
+#include "name.h"
+#include "platform.h"
+
+static int
+fail(int code)
+{
+    mailslot__set_os_error(0);
+    return code;
+}
+
+/* Merge the caller's (possibly older, smaller) options over the defaults. */
+static int
+take_options(const mailslot_options *in, mailslot_options *out)
+{
+    mailslot_options_init(out);
+    if (in == NULL)
+        return 0;
+    if (in->size < sizeof(size_t))
+        return MAILSLOT_EINVAL;
+    memcpy(out, in, in->size < sizeof *out ? in->size : sizeof *out);
+    out->size = sizeof *out;
+    if (out->read_timeout_ms < -1 || out->write_timeout_ms < -1)
+        return MAILSLOT_EINVAL;
+    return 0;
+}
+
+static int
+valid_timeout(int32_t ms)
+{
+    return ms >= -1 || ms == MAILSLOT_TIMEOUT_DEFAULT;
+}
+
+static int
+create_parsed(int kind, const mailslot__name *name,
+    const mailslot_options *opts, mailslot_reader **out)
+{
+    mailslot_options o;
+    int rc;
+
+    if (kind < 0)
+        return fail(kind);
+    /* A process can only create a slot on its own machine. */
+    if (kind != MAILSLOT_NAME_LOCAL)
+        return fail(MAILSLOT_ENAME);
+    rc = take_options(opts, &o);
+    if (rc != 0)
+        return fail(rc);
+    return mailslot__plat_create(name, &o, out);
+}
+
+int MAILSLOT_CALL
+mailslot_create(const char *name, const mailslot_options *opts,
+    mailslot_reader **out)
+{
+    mailslot__name n;
+
+    if (out == NULL)
+        return fail(MAILSLOT_EINVAL);
+    *out = NULL;
+    if (name == NULL)
+        return fail(MAILSLOT_EINVAL);
+    return create_parsed(mailslot__name_parse(name, strlen(name), &n), &n,
+        opts, out);
+}
+
+int MAILSLOT_CALL
+mailslot_create_w(const uint16_t *name, const mailslot_options *opts,
+    mailslot_reader **out)
+{
+    mailslot__name n;
+
+    if (out == NULL)
+        return fail(MAILSLOT_EINVAL);
+    *out = NULL;
+    if (name == NULL)
+        return fail(MAILSLOT_EINVAL);
+    return create_parsed(mailslot__name_parse_w(name, &n), &n, opts, out);
+}
+
+int MAILSLOT_CALL
+mailslot_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
+    int32_t timeout_ms)
+{
+    size_t ignored;
+
+    if (len == NULL)
+        len = &ignored;
+    *len = 0;
+    if (r == NULL || (buf == NULL && cap != 0) || !valid_timeout(timeout_ms))
+        return fail(MAILSLOT_EINVAL);
+    return mailslot__plat_read(r, buf, cap, len, timeout_ms);
+}
+
+/*
+ * Learn the size with a zero-capacity read (which waits for a message and
+ * keeps it), then read it into a buffer of exactly that size.  Only this
+ * thread reads from R between the two calls unless the caller shares the
+ * reader, in which case the loop simply tries again.
+ */
+int MAILSLOT_CALL
+mailslot_read_alloc(mailslot_reader *r, void **data, size_t *len,
+    int32_t timeout_ms)
+{
+    size_t need = 0;
+    void *buf;
+    int rc;
+
+    if (data == NULL || len == NULL)
+        return fail(MAILSLOT_EINVAL);
+    *data = NULL;
+    *len = 0;
+    rc = mailslot_read(r, NULL, 0, &need, timeout_ms);
+    for (;;) {
+        if (rc != MAILSLOT_EBUFFER && rc != 0)
+            return rc;
+        buf = malloc(need > 0 ? need : 1);
+        if (buf == NULL)
+            return fail(MAILSLOT_ENOMEM);
+        if (rc == 0) {
+            /* The zero-capacity read consumed an empty message. */
+            *data = buf;
+            return 0;
+        }
+        rc = mailslot_read(r, buf, need, len, 0);
+        if (rc == 0) {
+            *data = buf;
+            return 0;
+        }
+        free(buf);
+        need = *len;
+    }
+}
+
+int MAILSLOT_CALL
+mailslot_get_info(mailslot_reader *r, mailslot_info *info)
+{
+    mailslot_info full;
+    size_t size;
+    int rc;
+
+    if (r == NULL || info == NULL || info->size < sizeof(size_t))
+        return fail(MAILSLOT_EINVAL);
+    size = info->size < sizeof full ? info->size : sizeof full;
+    memset(&full, 0, sizeof full);
+    full.size = sizeof full;
+    rc = mailslot__plat_info(r, &full);
+    if (rc != 0)
+        return rc;
+    full.size = size;
+    memcpy(info, &full, size);
+    return 0;
+}
+
+int64_t MAILSLOT_CALL
+mailslot_next_size(mailslot_reader *r)
+{
+    mailslot_info info = { sizeof info, 0, 0, 0, 0 };
+    int rc = mailslot_get_info(r, &info);
+
+    return rc != 0 ? rc : info.next_size;
+}
+
+int64_t MAILSLOT_CALL
+mailslot_count(mailslot_reader *r)
+{
+    mailslot_info info = { sizeof info, 0, 0, 0, 0 };
+    int rc = mailslot_get_info(r, &info);
+
+    return rc != 0 ? rc : (int64_t)info.count;
+}
+
+int MAILSLOT_CALL
+mailslot_set_timeout(mailslot_reader *r, int32_t timeout_ms)
+{
+    if (r == NULL || timeout_ms < -1)
+        return fail(MAILSLOT_EINVAL);
+    return mailslot__plat_set_timeout(r, timeout_ms);
+}
+
+int MAILSLOT_CALL
+mailslot_reader_fd(mailslot_reader *r, intptr_t *fd)
+{
+    if (r == NULL || fd == NULL)
+        return fail(MAILSLOT_EINVAL);
+    return mailslot__plat_reader_fd(r, fd);
+}
+
+const char *MAILSLOT_CALL
+mailslot_reader_name(const mailslot_reader *r)
+{
+    return r == NULL ? "" : mailslot__plat_reader_name(r);
+}
+
+void MAILSLOT_CALL
+mailslot_reader_close(mailslot_reader *r)
+{
+    if (r != NULL)
+        mailslot__plat_reader_close(r);
+}
+
+void MAILSLOT_CALL
+mailslot_reader_free(mailslot_reader *r)
+{
+    if (r != NULL)
+        mailslot__plat_reader_free(r);
+}
+
+static int
+open_parsed(int kind, const mailslot__name *name,
+    const mailslot_options *opts, mailslot_writer **out)
+{
+    mailslot_options o;
+    int rc;
+
+    if (kind < 0)
+        return fail(kind);
+    rc = take_options(opts, &o);
+    if (rc != 0)
+        return fail(rc);
+    return mailslot__plat_open(name, &o, out);
+}
+
+int MAILSLOT_CALL
+mailslot_open(const char *name, const mailslot_options *opts,
+    mailslot_writer **out)
+{
+    mailslot__name n;
+
+    if (out == NULL)
+        return fail(MAILSLOT_EINVAL);
+    *out = NULL;
+    if (name == NULL)
+        return fail(MAILSLOT_EINVAL);
+    return open_parsed(mailslot__name_parse(name, strlen(name), &n), &n,
+        opts, out);
+}
+
+int MAILSLOT_CALL
+mailslot_open_w(const uint16_t *name, const mailslot_options *opts,
+    mailslot_writer **out)
+{
+    mailslot__name n;
+
+    if (out == NULL)
+        return fail(MAILSLOT_EINVAL);
+    *out = NULL;
+    if (name == NULL)
+        return fail(MAILSLOT_EINVAL);
+    return open_parsed(mailslot__name_parse_w(name, &n), &n, opts, out);
+}
+
+int MAILSLOT_CALL
+mailslot_write(mailslot_writer *w, const void *data, size_t len)
+{
+    if (w == NULL || (data == NULL && len != 0))
+        return fail(MAILSLOT_EINVAL);
+    return mailslot__plat_write(w, data, len);
+}
+
+void MAILSLOT_CALL
+mailslot_writer_close(mailslot_writer *w)
+{
+    if (w != NULL)
+        mailslot__plat_writer_close(w);
+}
+
+void MAILSLOT_CALL
+mailslot_writer_free(mailslot_writer *w)
+{
+    if (w != NULL)
+        mailslot__plat_writer_free(w);
+}
+
+static int
+send_once(int rc, mailslot_writer **w, const void *data, size_t len)
+{
+    if (rc == 0)
+        rc = mailslot_write(*w, data, len);
+    mailslot_writer_free(*w);
+    return rc;
+}
+
+int MAILSLOT_CALL
+mailslot_send(const char *name, const void *data, size_t len)
+{
+    mailslot_writer *w = NULL;
+
+    if (data == NULL && len != 0)
+        return fail(MAILSLOT_EINVAL);
+    return send_once(mailslot_open(name, NULL, &w), &w, data, len);
+}
+
+int MAILSLOT_CALL
+mailslot_send_w(const uint16_t *name, const void *data, size_t len)
+{
+    mailslot_writer *w = NULL;
+
+    if (data == NULL && len != 0)
+        return fail(MAILSLOT_EINVAL);
+    return send_once(mailslot_open_w(name, NULL, &w), &w, data, len);
+}
+
+int MAILSLOT_CALL
+mailslot_list(char **out, size_t *count)
+{
+    size_t ignored;
+
+    if (out == NULL)
+        return fail(MAILSLOT_EINVAL);
+    *out = NULL;
+    return mailslot__plat_list(out, count != NULL ? count : &ignored);
+}
+
+void MAILSLOT_CALL
+mailslot_free(void *p)
+{
+    free(p);
+}

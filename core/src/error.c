@@ -1,0 +1,133 @@
+/*
+ * Error codes, version and constants: everything generated from the lists
+ * in mailslot.h, so the numbers, names and messages cannot drift apart.
+ */
+#include <string.h>
+
+#include "mailslot.h"
+#include "platform.h"
+
+/* The last OS error is per thread, like errno; it is not shared state. */
+static _Thread_local int last_os_error;
+
+void
+mailslot__set_os_error(int err)
+{
+    last_os_error = err;
+}
+
+int MAILSLOT_CALL
+mailslot_last_os_error(void)
+{
+    return last_os_error;
+}
+
+const char *MAILSLOT_CALL
+mailslot_strerror(int code)
+{
+    switch (code) {
+    case MAILSLOT_OK:
+        return "success";
+#define MAILSLOT__MSG(suffix, num, name, msg)                                \
+    case num:                                                                \
+        return msg;
+        MAILSLOT_ERROR_MAP(MAILSLOT__MSG)
+#undef MAILSLOT__MSG
+    default:
+        return "unknown error";
+    }
+}
+
+const char *MAILSLOT_CALL
+mailslot_errname(int code)
+{
+    switch (code) {
+    case MAILSLOT_OK:
+        return "ok";
+#define MAILSLOT__NAME(suffix, num, name, msg)                               \
+    case num:                                                                \
+        return name;
+        MAILSLOT_ERROR_MAP(MAILSLOT__NAME)
+#undef MAILSLOT__NAME
+    default:
+        return "unknown";
+    }
+}
+
+int MAILSLOT_CALL
+mailslot_errcode(const char *errname)
+{
+    if (errname == NULL)
+        return 1;
+    if (strcmp(errname, "ok") == 0)
+        return MAILSLOT_OK;
+#define MAILSLOT__CODE(suffix, num, name, msg)                               \
+    if (strcmp(errname, name) == 0)                                          \
+        return num;
+    MAILSLOT_ERROR_MAP(MAILSLOT__CODE)
+#undef MAILSLOT__CODE
+    return 1;
+}
+
+const char *MAILSLOT_CALL
+mailslot_version(void)
+{
+    return MAILSLOT_VERSION_STRING;
+}
+
+int MAILSLOT_CALL
+mailslot_version_number(void)
+{
+    return MAILSLOT_VERSION_NUMBER;
+}
+
+int32_t MAILSLOT_CALL
+mailslot_timeout_forever(void)
+{
+    return MAILSLOT_TIMEOUT_FOREVER;
+}
+
+int32_t MAILSLOT_CALL
+mailslot_timeout_default(void)
+{
+    return MAILSLOT_TIMEOUT_DEFAULT;
+}
+
+int64_t MAILSLOT_CALL
+mailslot_no_message(void)
+{
+    return MAILSLOT_NO_MESSAGE;
+}
+
+size_t MAILSLOT_CALL
+mailslot_max_message_size(void)
+{
+    return mailslot__plat_max_message();
+}
+
+size_t MAILSLOT_CALL
+mailslot_max_name_length(void)
+{
+    return MAILSLOT__NAME_MAX;
+}
+
+size_t MAILSLOT_CALL
+mailslot_options_size(void)
+{
+    return sizeof(mailslot_options);
+}
+
+size_t MAILSLOT_CALL
+mailslot_info_size(void)
+{
+    return sizeof(mailslot_info);
+}
+
+void MAILSLOT_CALL
+mailslot_options_init(mailslot_options *opts)
+{
+    static const mailslot_options defaults = MAILSLOT_OPTIONS_INIT;
+
+    if (opts != NULL)
+        *opts = defaults;
+}

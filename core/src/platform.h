@@ -1,0 +1,55 @@
+/*
+ * The platform contract: what a backend must implement.
+ *
+ * The shared code (api.c) checks arguments, parses names and fills in
+ * option defaults, then calls these functions.  Each backend (the files in posix/
+ * and win/) implements all of them with the same names; CMake compiles
+ * exactly one backend, so the shared code never needs #ifdef.
+ *
+ * Backends define struct mailslot_reader and struct mailslot_writer.
+ * Arguments reaching a backend are already checked: handles are non-NULL,
+ * names are parsed, options are complete (size == sizeof(mailslot_options)).
+ */
+#ifndef MAILSLOT_PLATFORM_H
+#define MAILSLOT_PLATFORM_H
+
+#include "mailslot.h"
+#include "name.h"
+
+/* Create the local slot NAME.  *OUT is set only on success. */
+int mailslot__plat_create(const mailslot__name *name,
+    const mailslot_options *opts, mailslot_reader **out);
+
+/*
+ * Read one message.  TIMEOUT_MS is 0, -1, positive, or
+ * MAILSLOT_TIMEOUT_DEFAULT.  With CAP smaller than the message, fail with
+ * MAILSLOT_EBUFFER, set *LEN to the message size and keep the message.
+ */
+int mailslot__plat_read(mailslot_reader *r, void *buf, size_t cap,
+    size_t *len, int32_t timeout_ms);
+int mailslot__plat_info(mailslot_reader *r, mailslot_info *info);
+int mailslot__plat_set_timeout(mailslot_reader *r, int32_t timeout_ms);
+int mailslot__plat_reader_fd(mailslot_reader *r, intptr_t *fd);
+const char *mailslot__plat_reader_name(const mailslot_reader *r);
+void mailslot__plat_reader_close(mailslot_reader *r);
+void mailslot__plat_reader_free(mailslot_reader *r);
+
+/* Open NAME (any kind) for writing.  *OUT is set only on success. */
+int mailslot__plat_open(const mailslot__name *name,
+    const mailslot_options *opts, mailslot_writer **out);
+int mailslot__plat_write(mailslot_writer *w, const void *data, size_t len);
+void mailslot__plat_writer_close(mailslot_writer *w);
+void mailslot__plat_writer_free(mailslot_writer *w);
+
+int mailslot__plat_list(char **out, size_t *count);
+
+/* The largest local message the backend carries. */
+size_t mailslot__plat_max_message(void);
+
+/*
+ * Record the OS error behind the failure being returned (0 for none).
+ * Thread-local; read back by mailslot_last_os_error().
+ */
+void mailslot__set_os_error(int err);
+
+#endif

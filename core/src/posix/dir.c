@@ -1,0 +1,190 @@
+/*
+ * The slot directory and the names of the files in it.
+ *
+ * Each slot has two files: "<hash>.sock", the reader's datagram socket, and
+ * "<hash>.info", which the reader keeps locked (flock) for its lifetime and
+ * which holds its max message size and display name.  The lock is what
+ * owns the name: the kernel drops it when the reader dies, so a crashed
+ * reader's name can be taken again at once.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mailslot.h"
+#include "platform.h"
+#include "posix.h"
+
+int
+mailslot__os_fail(int err)
+{
+    int code;
+
+    switch (err) {
+    case ENOENT:
+    case ECONNREFUSED:
+    case ENOTDIR:
+        code = MAILSLOT_ENOTFOUND;
+        break;
+    case EEXIST:
+    case EADDRINUSE:
+        code = MAILSLOT_EEXISTS;
+        break;
+    case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+#endif
+    case ETIMEDOUT:
+        code = MAILSLOT_EFULL;
+        break;
+    case EMSGSIZE:
+    case ENOBUFS:
+        code = MAILSLOT_ETOOBIG;
+        break;
+    case EPIPE:
+    case ENOTCONN:
+    case ECONNRESET:
+        code = MAILSLOT_EGONE;
+        break;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+        code = MAILSLOT_EACCESS;
+        break;
+    case ENOMEM:
+        code = MAILSLOT_ENOMEM;
+        break;
+    case EINTR:
+        code = MAILSLOT_EINTR;
+        break;
+    case ENAMETOOLONG:
+        code = MAILSLOT_EINVAL;
+        break;
+    default:
+        code = MAILSLOT_EOS;
+        break;
+    }
+    mailslot__set_os_error(err);
+    return code;
+}
+
+static int
+check_dir(const char *dir)
+{
+    struct stat st;
+
+    if (lstat(dir, &st) != 0)
+        return mailslot__os_fail(errno);
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+        (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        mailslot__set_os_error(0);
+        return MAILSLOT_EUNSAFE;
+    }
+    return 0;
+}
+
+static int
+pick_dir(char *dir, size_t cap)
+{
+    const char *env = getenv("MAILSLOT_DIR");
+    int n;
+
+    if (env != NULL && env[0] != '\0')
+        n = snprintf(dir, cap, "%s", env);
+    else if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && env[0] == '/')
+        n = snprintf(dir, cap, "%s/mailslot", env);
+    else
+        n = snprintf(dir, cap, "/tmp/mailslot-%lu", (unsigned long)geteuid());
+    if (n < 0 || (size_t)n >= cap)
+        return MAILSLOT_EINVAL;
+    /* A trailing slash would only make the socket paths longer. */
+    while (n > 1 && dir[n - 1] == '/')
+        dir[--n] = '\0';
+    return 0;
+}
+
+int
+mailslot__slot_dir(int create, char *dir, size_t cap)
+{
+    int rc = pick_dir(dir, cap);
+
+    if (rc != 0)
+        return rc;
+    if (create && mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return mailslot__os_fail(errno);
+    return check_dir(dir);
+}
+
+/* Two independent 64-bit FNV-1a variants make a 128-bit file name. */
+static void
+hash_name(const char *s, uint64_t *h1, uint64_t *h2)
+{
+    size_t n = strlen(s);
+    uint64_t a = 0xcbf29ce484222325u;
+    uint64_t b = 0x84222325cbf29ce4u;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        a = (a ^ (unsigned char)s[i]) * 0x100000001b3u;
+        b = (b ^ (unsigned char)s[n - 1 - i]) * 0x100000001b3u;
+        b ^= b >> 29;
+    }
+    *h1 = a;
+    *h2 = b;
+}
+
+int
+mailslot__slot_paths_for(const mailslot__name *name, int create,
+    mailslot__slot_paths *out)
+{
+    uint64_t h1, h2;
+    int rc, n;
+
+    rc = mailslot__slot_dir(create, out->dir, sizeof out->dir);
+    if (rc != 0)
+        return rc;
+    hash_name(name->canonical, &h1, &h2);
+    n = snprintf(out->sock, sizeof out->sock, "%s/%016llx%016llx.sock",
+        out->dir, (unsigned long long)h1, (unsigned long long)h2);
+    if (n < 0 || (size_t)n >= sizeof out->sock) {
+        mailslot__set_os_error(ENAMETOOLONG);
+        return MAILSLOT_EINVAL;
+    }
+    snprintf(out->info, sizeof out->info, "%.*s.info", n - 5, out->sock);
+    return 0;
+}
+
+int
+mailslot__info_format(char *buf, size_t cap, uint32_t max_size,
+    const char *display)
+{
+    int n = snprintf(buf, cap, "mailslot 1\nmax %lu\nname %s\n",
+        (unsigned long)max_size, display);
+
+    return (n < 0 || (size_t)n >= cap) ? MAILSLOT_EINVAL : n;
+}
+
+int
+mailslot__info_parse(const char *buf, size_t len, uint32_t *max_size,
+    char *display, size_t cap)
+{
+    unsigned long max;
+    const char *name, *end;
+    int used = 0;
+
+    if (len == 0 || buf[len - 1] != '\n' ||
+        sscanf(buf, "mailslot 1\nmax %lu\nname %n", &max, &used) != 1 ||
+        used == 0)
+        return MAILSLOT_EOS;
+    name = buf + used;
+    end = memchr(name, '\n', len - (size_t)used);
+    if (end == NULL || (size_t)(end - name) >= cap)
+        return MAILSLOT_EOS;
+    memcpy(display, name, (size_t)(end - name));
+    display[end - name] = '\0';
+    *max_size = (uint32_t)max;
+    return 0;
+}

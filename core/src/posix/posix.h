@@ -1,0 +1,51 @@
+/*
+ * Internal to the POSIX backend: the slot directory, file names of slots,
+ * and the one errno translation.
+ */
+#ifndef MAILSLOT_POSIX_H
+#define MAILSLOT_POSIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/un.h>
+
+#include "name.h"
+
+/* The largest message the emulation carries (see README, "Limits"). */
+#define MAILSLOT__POSIX_MAX_MESSAGE (256u * 1024u)
+
+/* Paths of one slot's files inside the slot directory. */
+typedef struct mailslot__slot_paths {
+    char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    char info[sizeof(((struct sockaddr_un *)0)->sun_path)];
+} mailslot__slot_paths;
+
+/*
+ * Find (and, when CREATE, make with mode 0700) this user's slot directory:
+ * $MAILSLOT_DIR, else $XDG_RUNTIME_DIR/mailslot, else /tmp/mailslot-<uid>.
+ * Refuses a directory that is a symlink, not owned by the effective user,
+ * or writable by group or others (MAILSLOT_EUNSAFE).  DIR gets the path.
+ */
+int mailslot__slot_dir(int create, char *dir, size_t cap);
+
+/* Resolve the directory and derive NAME's file names from its canonical
+ * form (a hash, so length limits and odd characters never reach the file
+ * system). */
+int mailslot__slot_paths_for(const mailslot__name *name, int create,
+    mailslot__slot_paths *out);
+
+/* The content of a slot's info file, written by its reader. */
+int mailslot__info_format(char *buf, size_t cap, uint32_t max_size,
+    const char *display);
+/* Parse max size and display name; returns 0 or MAILSLOT_EOS. */
+int mailslot__info_parse(const char *buf, size_t len, uint32_t *max_size,
+    char *display, size_t cap);
+
+/*
+ * Translate errno value ERR to a library error code and record it as the
+ * last OS error.  The only place the backend maps errno.
+ */
+int mailslot__os_fail(int err);
+
+#endif

@@ -1,0 +1,492 @@
+/*
+ * The POSIX reader: an AF_UNIX datagram socket bound in the slot directory,
+ * and a drain thread that moves datagrams from the kernel into the reader's
+ * own FIFO as soon as they arrive.
+ *
+ * Why a thread: the kernel queues at most net.unix.max_dgram_qlen (10 by
+ * default) datagrams per socket and then makes writers wait, but Windows
+ * writers never wait for a slow reader.  The thread keeps the kernel queue
+ * empty so writers run at full speed until the FIFO reaches its limits
+ * (options.queue_limit_*); then it stops draining, the kernel queue fills,
+ * and writers wait (up to their write timeout) instead of losing messages.
+ *
+ * The FIFO also gives exact counts and sizes: info() and read() drain the
+ * kernel queue themselves under the lock before they look, so a message
+ * whose write returned is always counted.  All receives happen under the
+ * lock, so the order of the socket is the order of the FIFO.
+ *
+ * An eventfd is readable while the FIFO is non-empty (or the reader is
+ * closed); blocked reads sleep in poll() on it and event loops watch it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mailslot.h"
+#include "platform.h"
+#include "posix.h"
+#include "queue.h"
+
+#define DRAIN_STACK (64u * 1024u)
+
+struct mailslot_reader {
+    pthread_mutex_t mu;
+    pthread_cond_t space_cv; /* the FIFO has room again, or closing */
+    pthread_cond_t idle_cv;  /* no call is in progress any more */
+    mailslot__queue q;
+    int sock;
+    int lockfd;
+    int evfd;
+    int closed;
+    int busy;            /* calls in progress (close waits for them) */
+    int ev_set;          /* evfd is currently readable */
+    int drain_waiting;   /* the drain thread waits on space_cv */
+    int has_thread;
+    pthread_t thread;
+    uint32_t max_size;
+    int32_t timeout_ms;
+    uint32_t limit_msgs;
+    uint64_t limit_bytes;
+    unsigned char *scratch; /* one datagram, MAX_MESSAGE + 1 bytes */
+    mailslot__slot_paths paths;
+    char display[MAILSLOT__NAME_MAX + 1];
+};
+
+static int
+is_full(const struct mailslot_reader *r)
+{
+    return r->q.count >= r->limit_msgs || r->q.bytes >= r->limit_bytes;
+}
+
+static void
+ev_signal(struct mailslot_reader *r)
+{
+    uint64_t one = 1;
+
+    if (!r->ev_set && write(r->evfd, &one, sizeof one) == sizeof one)
+        r->ev_set = 1;
+}
+
+static void
+ev_reset(struct mailslot_reader *r)
+{
+    uint64_t v;
+
+    if (r->ev_set && read(r->evfd, &v, sizeof v) == sizeof v)
+        r->ev_set = 0;
+}
+
+/* Move every pending datagram into the FIFO (lock held). */
+static void
+drain_locked(struct mailslot_reader *r)
+{
+    ssize_t n;
+
+    while (!r->closed && !is_full(r)) {
+        n = recv(r->sock, r->scratch, MAILSLOT__POSIX_MAX_MESSAGE + 1,
+            MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        /* Writers check the limit; a datagram over it is not ours. */
+        if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
+            continue;
+        if (mailslot__queue_push(&r->q, r->scratch, (size_t)n) != 0)
+            break;
+    }
+    if (r->q.count > 0)
+        ev_signal(r);
+}
+
+static void *
+drain_main(void *arg)
+{
+    struct mailslot_reader *r = arg;
+    struct pollfd pfd;
+
+    pfd.fd = r->sock;
+    pfd.events = POLLIN;
+    pthread_mutex_lock(&r->mu);
+    while (!r->closed) {
+        if (is_full(r)) {
+            r->drain_waiting = 1;
+            pthread_cond_wait(&r->space_cv, &r->mu);
+            r->drain_waiting = 0;
+            continue;
+        }
+        pthread_mutex_unlock(&r->mu);
+        poll(&pfd, 1, -1);
+        pthread_mutex_lock(&r->mu);
+        drain_locked(r);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static int
+start_drain(struct mailslot_reader *r)
+{
+    pthread_attr_t attr;
+    sigset_t all, old;
+    int rc;
+
+    /* Signals belong to the application's threads, not ours. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, DRAIN_STACK);
+    rc = pthread_create(&r->thread, &attr, drain_main, r);
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
+        return mailslot__os_fail(rc);
+    r->has_thread = 1;
+    return 0;
+}
+
+/* Take the name: lock the info file, then describe the slot in it. */
+static int
+claim_name(struct mailslot_reader *r)
+{
+    char info[MAILSLOT__NAME_MAX + 64];
+    int n;
+
+    r->lockfd = open(r->paths.info, O_RDWR | O_CREAT | O_CLOEXEC |
+        O_NOFOLLOW, 0600);
+    if (r->lockfd < 0)
+        return mailslot__os_fail(errno);
+    if (flock(r->lockfd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK) {
+            mailslot__set_os_error(errno);
+            return MAILSLOT_EEXISTS;
+        }
+        return mailslot__os_fail(errno);
+    }
+    n = mailslot__info_format(info, sizeof info, r->max_size, r->display);
+    if (n < 0)
+        return n;
+    if (ftruncate(r->lockfd, 0) != 0 ||
+        pwrite(r->lockfd, info, (size_t)n, 0) != n)
+        return mailslot__os_fail(errno);
+    return 0;
+}
+
+/* Bind the socket; a socket file left by a dead reader is replaced. */
+static int
+bind_socket(struct mailslot_reader *r)
+{
+    struct sockaddr_un sa;
+
+    if (unlink(r->paths.sock) != 0 && errno != ENOENT)
+        return mailslot__os_fail(errno);
+    r->sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (r->sock < 0)
+        return mailslot__os_fail(errno);
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, r->paths.sock, strlen(r->paths.sock) + 1);
+    if (bind(r->sock, (struct sockaddr *)&sa, sizeof sa) != 0)
+        return mailslot__os_fail(errno);
+    return 0;
+}
+
+static int
+init_sync(struct mailslot_reader *r)
+{
+    pthread_condattr_t ca;
+
+    r->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (r->evfd < 0)
+        return mailslot__os_fail(errno);
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&r->space_cv, &ca);
+    pthread_cond_init(&r->idle_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    return 0;
+}
+
+static struct mailslot_reader *
+new_reader(const mailslot__name *name, const mailslot_options *opts)
+{
+    struct mailslot_reader *r = calloc(1, sizeof *r);
+
+    if (r == NULL)
+        return NULL;
+    r->scratch = malloc(MAILSLOT__POSIX_MAX_MESSAGE + 1);
+    if (r->scratch == NULL) {
+        free(r);
+        return NULL;
+    }
+    r->sock = r->lockfd = r->evfd = -1;
+    r->max_size = opts->max_message_size;
+    r->timeout_ms = opts->read_timeout_ms;
+    r->limit_msgs = opts->queue_limit_msgs ? opts->queue_limit_msgs
+                                           : MAILSLOT_DEFAULT_QUEUE_MSGS;
+    r->limit_bytes = opts->queue_limit_bytes ? opts->queue_limit_bytes
+                                             : MAILSLOT_DEFAULT_QUEUE_BYTES;
+    memcpy(r->display, name->display, sizeof r->display);
+    mailslot__queue_init(&r->q);
+    return r;
+}
+
+/* Undo a half-made reader (no thread running yet). */
+static void
+discard(struct mailslot_reader *r)
+{
+    if (r->sock >= 0) {
+        unlink(r->paths.sock);
+        close(r->sock);
+    }
+    if (r->lockfd >= 0)
+        close(r->lockfd);
+    if (r->evfd >= 0) {
+        close(r->evfd);
+        pthread_cond_destroy(&r->idle_cv);
+        pthread_cond_destroy(&r->space_cv);
+        pthread_mutex_destroy(&r->mu);
+    }
+    free(r->scratch);
+    free(r);
+}
+
+int
+mailslot__plat_create(const mailslot__name *name,
+    const mailslot_options *opts, mailslot_reader **out)
+{
+    struct mailslot_reader *r = new_reader(name, opts);
+    int rc;
+
+    if (r == NULL)
+        return mailslot__os_fail(ENOMEM);
+    rc = mailslot__slot_paths_for(name, 1, &r->paths);
+    if (rc == 0)
+        rc = claim_name(r);
+    if (rc == 0)
+        rc = bind_socket(r);
+    if (rc == 0)
+        rc = init_sync(r);
+    if (rc == 0)
+        rc = start_drain(r);
+    if (rc != 0) {
+        discard(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+/* Enter a call; fails when the reader is closed (lock held). */
+static int
+enter(struct mailslot_reader *r)
+{
+    if (r->closed) {
+        mailslot__set_os_error(0);
+        return MAILSLOT_ECLOSED;
+    }
+    r->busy++;
+    return 0;
+}
+
+static void
+leave(struct mailslot_reader *r)
+{
+    if (--r->busy == 0 && r->closed)
+        pthread_cond_broadcast(&r->idle_cv);
+}
+
+static int64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Take the oldest message if it fits (lock held, FIFO not empty). */
+static int
+take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len)
+{
+    size_t size = (size_t)mailslot__queue_peek(&r->q);
+
+    *len = size;
+    if (size > cap) {
+        mailslot__set_os_error(0);
+        return MAILSLOT_EBUFFER;
+    }
+    mailslot__queue_pop(&r->q, buf);
+    if (r->q.count == 0)
+        ev_reset(r);
+    if (r->drain_waiting && !is_full(r))
+        pthread_cond_signal(&r->space_cv);
+    return 0;
+}
+
+/* Sleep in poll() on the eventfd until a message, close, or DEADLINE. */
+static int
+wait_event(struct mailslot_reader *r, int64_t deadline)
+{
+    struct pollfd pfd;
+    int64_t left = -1;
+    int n;
+
+    if (deadline >= 0) {
+        left = deadline - now_ms();
+        if (left < 0)
+            left = 0;
+    }
+    pfd.fd = r->evfd;
+    pfd.events = POLLIN;
+    pthread_mutex_unlock(&r->mu);
+    n = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+    pthread_mutex_lock(&r->mu);
+    if (n < 0)
+        return mailslot__os_fail(errno);
+    return 0;
+}
+
+int
+mailslot__plat_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
+    int32_t timeout_ms)
+{
+    int64_t deadline;
+    int rc, entered;
+
+    pthread_mutex_lock(&r->mu);
+    rc = enter(r);
+    entered = rc == 0;
+    if (timeout_ms == MAILSLOT_TIMEOUT_DEFAULT)
+        timeout_ms = r->timeout_ms;
+    deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    while (rc == 0) {
+        if (r->q.count == 0)
+            drain_locked(r);
+        if (r->q.count > 0) {
+            rc = take(r, buf, cap, len);
+            break;
+        }
+        if (r->closed) {
+            rc = MAILSLOT_ECLOSED;
+        } else if (deadline >= 0 && now_ms() >= deadline) {
+            mailslot__set_os_error(0);
+            rc = MAILSLOT_ETIMEOUT;
+        } else {
+            rc = wait_event(r, deadline);
+        }
+    }
+    if (entered)
+        leave(r);
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+int
+mailslot__plat_info(mailslot_reader *r, mailslot_info *info)
+{
+    int rc;
+
+    pthread_mutex_lock(&r->mu);
+    rc = enter(r);
+    if (rc == 0) {
+        drain_locked(r);
+        info->max_message_size = r->max_size;
+        info->next_size = mailslot__queue_peek(&r->q);
+        info->count = (uint32_t)r->q.count;
+        info->read_timeout_ms = r->timeout_ms;
+        leave(r);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+int
+mailslot__plat_set_timeout(mailslot_reader *r, int32_t timeout_ms)
+{
+    int rc;
+
+    pthread_mutex_lock(&r->mu);
+    rc = enter(r);
+    if (rc == 0) {
+        r->timeout_ms = timeout_ms;
+        leave(r);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+int
+mailslot__plat_reader_fd(mailslot_reader *r, intptr_t *fd)
+{
+    int rc;
+
+    pthread_mutex_lock(&r->mu);
+    rc = enter(r);
+    if (rc == 0) {
+        *fd = r->evfd;
+        leave(r);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+const char *
+mailslot__plat_reader_name(const mailslot_reader *r)
+{
+    return r->display;
+}
+
+void
+mailslot__plat_reader_close(mailslot_reader *r)
+{
+    pthread_mutex_lock(&r->mu);
+    if (r->closed) {
+        pthread_mutex_unlock(&r->mu);
+        return;
+    }
+    r->closed = 1;
+    /* Remove the socket before giving up the name, so a new reader's
+     * socket is never unlinked by this one. */
+    unlink(r->paths.sock);
+    close(r->lockfd);
+    r->lockfd = -1;
+    /* Wake the drain thread, blocked writers, reads and event loops. */
+    shutdown(r->sock, SHUT_RDWR);
+    ev_signal(r);
+    pthread_cond_broadcast(&r->space_cv);
+    while (r->busy > 0)
+        pthread_cond_wait(&r->idle_cv, &r->mu);
+    mailslot__queue_clear(&r->q);
+    pthread_mutex_unlock(&r->mu);
+    if (r->has_thread)
+        pthread_join(r->thread, NULL);
+    r->has_thread = 0;
+    close(r->sock);
+    r->sock = -1;
+    free(r->scratch);
+    r->scratch = NULL;
+}
+
+void
+mailslot__plat_reader_free(mailslot_reader *r)
+{
+    mailslot__plat_reader_close(r);
+    close(r->evfd);
+    pthread_cond_destroy(&r->idle_cv);
+    pthread_cond_destroy(&r->space_cv);
+    pthread_mutex_destroy(&r->mu);
+    free(r);
+}

@@ -1,0 +1,169 @@
+/*
+ * The POSIX writer: a datagram socket connected to the reader's socket.
+ * One write is one send(), so a message arrives whole or not at all.
+ * Being connected means a reader that closes or dies is noticed on the
+ * next write (EPIPE / ECONNREFUSED), even if a new reader took the name.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "mailslot.h"
+#include "platform.h"
+#include "posix.h"
+
+/* Enough send buffer for one message of the largest size. */
+#define SNDBUF (2u * MAILSLOT__POSIX_MAX_MESSAGE + 4096u)
+
+struct mailslot_writer {
+    int sock;
+    int closed;
+    int send_flags;
+    uint32_t max_size;
+};
+
+size_t
+mailslot__plat_max_message(void)
+{
+    return MAILSLOT__POSIX_MAX_MESSAGE;
+}
+
+/* Read the reader's max message size from its info file. */
+static uint32_t
+reader_max_size(const char *path)
+{
+    char buf[MAILSLOT__NAME_MAX + 64], display[MAILSLOT__NAME_MAX + 1];
+    uint32_t max = 0;
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+    if (fd < 0)
+        return 0;
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    if (mailslot__info_parse(buf, (size_t)n, &max, display,
+            sizeof display) != 0)
+        return 0;
+    return max;
+}
+
+static int
+set_timeout(struct mailslot_writer *w, int32_t ms)
+{
+    struct timeval tv;
+
+    if (ms == 0) {
+        w->send_flags |= MSG_DONTWAIT;
+        return 0;
+    }
+    memset(&tv, 0, sizeof tv);
+    if (ms > 0) {
+        tv.tv_sec = ms / 1000;
+        tv.tv_usec = (ms % 1000) * 1000;
+    }
+    if (setsockopt(w->sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+        return mailslot__os_fail(errno);
+    return 0;
+}
+
+static int
+connect_local(struct mailslot_writer *w, const mailslot__name *name,
+    const mailslot_options *opts)
+{
+    mailslot__slot_paths paths;
+    struct sockaddr_un sa;
+    int sndbuf = (int)SNDBUF;
+    int rc = mailslot__slot_paths_for(name, 0, &paths);
+
+    if (rc != 0)
+        return rc;
+    w->sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (w->sock < 0)
+        return mailslot__os_fail(errno);
+    /* Best effort: the kernel caps it at net.core.wmem_max. */
+    setsockopt(w->sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, paths.sock, strlen(paths.sock) + 1);
+    if (connect(w->sock, (struct sockaddr *)&sa, sizeof sa) != 0)
+        return mailslot__os_fail(errno);
+    w->max_size = reader_max_size(paths.info);
+    return set_timeout(w, opts->write_timeout_ms);
+}
+
+int
+mailslot__plat_open(const mailslot__name *name,
+    const mailslot_options *opts, mailslot_writer **out)
+{
+    struct mailslot_writer *w;
+    int rc;
+
+    /* Remote mailslots need the network protocol, not built here yet. */
+    if (name->kind != MAILSLOT_NAME_LOCAL) {
+        mailslot__set_os_error(0);
+        return MAILSLOT_ENOTSUP;
+    }
+    w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return mailslot__os_fail(ENOMEM);
+    w->sock = -1;
+    w->send_flags = MSG_NOSIGNAL;
+    rc = connect_local(w, name, opts);
+    if (rc != 0) {
+        if (w->sock >= 0)
+            close(w->sock);
+        free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+int
+mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
+{
+    ssize_t n;
+
+    if (w->closed) {
+        mailslot__set_os_error(0);
+        return MAILSLOT_ECLOSED;
+    }
+    if (len > MAILSLOT__POSIX_MAX_MESSAGE ||
+        (w->max_size != 0 && len > w->max_size)) {
+        mailslot__set_os_error(0);
+        return MAILSLOT_ETOOBIG;
+    }
+    do {
+        n = send(w->sock, data, len, w->send_flags);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return mailslot__os_fail(errno == ECONNREFUSED ? EPIPE : errno);
+    return 0;
+}
+
+void
+mailslot__plat_writer_close(mailslot_writer *w)
+{
+    if (w->closed)
+        return;
+    w->closed = 1;
+    shutdown(w->sock, SHUT_RDWR);
+}
+
+void
+mailslot__plat_writer_free(mailslot_writer *w)
+{
+    mailslot__plat_writer_close(w);
+    close(w->sock);
+    free(w);
+}

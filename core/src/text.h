@@ -1,0 +1,60 @@
+/*
+ * Internal text helpers shared by the codec, the name parser and the
+ * backends.  Not part of the public API.
+ */
+#ifndef MAILSLOT_TEXT_H
+#define MAILSLOT_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Decode one UTF-8 sequence at S (LEN bytes available).  Returns the number
+ * of bytes used (1-4) and the code point in *CP, or 0 when the sequence is
+ * invalid (overlong, surrogate, above U+10FFFF, truncated).
+ */
+size_t mailslot__utf8_decode1(const unsigned char *s, size_t len,
+    uint32_t *cp);
+
+/* Encode CP as UTF-8 into OUT; returns the byte count (1-4). */
+size_t mailslot__utf8_encode1(uint32_t cp, char out[4]);
+
+/* Length of a NUL-terminated UTF-16 string, in units. */
+size_t mailslot__wcslen(const uint16_t *s);
+
+/*
+ * Convert UTF-16 (N units) to UTF-8, strictly (lone surrogates fail with
+ * MAILSLOT_EENCODING).  Writes at most CAP bytes plus a NUL when room;
+ * *OUTLEN gets the full length (MAILSLOT_EBUFFER when CAP is too small).
+ */
+int mailslot__utf16_to_utf8(const uint16_t *s, size_t n, char *out,
+    size_t cap, size_t *outlen);
+
+/* Simple (1:1) Windows-style upper-casing of a BMP code point. */
+uint32_t mailslot__upcase(uint32_t cp);
+
+/*
+ * The ANSI code page, kept behind two functions so that a backend can
+ * supply its own file: the portable one (ansi_cp1252.c) is windows-1252,
+ * the POSIX meaning of "ansi"; a Windows build may swap in the active code
+ * page.  Sequences are up to MAILSLOT__ANSI_MAX bytes, so double-byte code
+ * pages fit the same contract.
+ */
+#define MAILSLOT__ANSI_MAX 4
+
+/*
+ * Decode one ANSI character at S (LEN > 0 bytes available).  Returns the
+ * number of bytes used and the code point in *CP, or 0 when the bytes are
+ * not a character of the code page.
+ */
+size_t mailslot__ansi_decode1(const unsigned char *s, size_t len,
+    uint32_t *cp);
+
+/*
+ * Encode CP in the ANSI code page into OUT.  Returns the byte count, or 0
+ * when the code page has no form for CP (no best-fit guessing).
+ */
+size_t mailslot__ansi_encode1(uint32_t cp,
+    unsigned char out[MAILSLOT__ANSI_MAX]);
+
+#endif

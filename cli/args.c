@@ -1,0 +1,147 @@
+/*
+ * args.c -- a tiny command-line parser for the mailslot program.
+ *
+ * getopt_long() is not part of standard C and MinGW's default runtime does
+ * not promise it, so the program parses its few long options by hand.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailslot.h"
+
+#include "cli.h"
+
+/* The index of the option called NAME (LEN bytes) in OPTS, or -1. */
+static int
+find_option(const cli_option *opts, size_t nopts, const char *name,
+    size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < nopts; i++) {
+        if (strlen(opts[i].name) == len &&
+            memcmp(opts[i].name, name, len) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/*
+ * Take the long option at ARGV[*I] and, when it needs one, its value
+ * (after "=" or in the next word, which *I then skips).
+ */
+static int
+take_option(const char *cmd, int argc, char **argv, int *i,
+    const cli_option *opts, size_t nopts, cli_args *out)
+{
+    const char *name = argv[*i] + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+    int k = find_option(opts, nopts, name, len);
+
+    if (k < 0)
+        return cli_usage_error(cmd, "unknown option \"%s\"", argv[*i]);
+    if (!opts[k].has_value) {
+        if (eq != NULL)
+            return cli_usage_error(cmd, "option \"--%s\" takes no value",
+                opts[k].name);
+        out->value[k] = "";
+    } else if (eq != NULL) {
+        out->value[k] = eq + 1;
+    } else if (*i + 1 < argc) {
+        *i += 1;
+        out->value[k] = argv[*i];
+    } else {
+        return cli_usage_error(cmd, "option \"--%s\" needs a value",
+            opts[k].name);
+    }
+    return CLI_OK;
+}
+
+int
+cli_parse(const char *cmd, int argc, char **argv, const cli_option *opts,
+    size_t nopts, cli_args *out)
+{
+    int only_positional = 0;
+    int i, rc;
+
+    memset(out, 0, sizeof *out);
+    out->pos = argv;
+    for (i = 0; i < argc; i++) {
+        char *arg = argv[i];
+
+        /* A lone "-" means stdin, so it is a positional argument.  The
+         * write index never passes I, so compacting in place is safe. */
+        if (only_positional || arg[0] != '-' || arg[1] == '\0') {
+            argv[out->npos++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_positional = 1;
+        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            return CLI_HELP;
+        } else if (arg[1] != '-') {
+            return cli_usage_error(cmd, "unknown option \"%s\"", arg);
+        } else {
+            rc = take_option(cmd, argc, argv, &i, opts, nopts, out);
+            if (rc != CLI_OK)
+                return rc;
+        }
+    }
+    return CLI_OK;
+}
+
+int
+cli_parse_uint(const char *s, unsigned long long min, unsigned long long max,
+    unsigned long long *out)
+{
+    unsigned long long v;
+    char *end;
+
+    /* strtoull() would accept a sign and leading blanks; a count or a
+     * size written that way is more likely a mistake than intended. */
+    if (s[0] < '0' || s[0] > '9')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int
+cli_parse_seconds(const char *s, int32_t *ms)
+{
+    double v, x;
+    char *end;
+
+    if ((s[0] < '0' || s[0] > '9') && s[0] != '.')
+        return -1;
+    v = strtod(s, &end);
+    if (*end != '\0' || !(v >= 0.0))
+        return -1;
+    x = v * 1000.0 + 0.5;
+    if (x >= (double)INT32_MAX)
+        *ms = INT32_MAX;
+    else
+        *ms = (int32_t)x;
+    /* A tiny positive timeout still waits a little rather than polling. */
+    if (*ms == 0 && v > 0.0)
+        *ms = 1;
+    return 0;
+}
+
+int
+cli_parse_encoding(const char *cmd, const char *s)
+{
+    int enc = mailslot_encoding_from_name(s);
+
+    if (enc < 0) {
+        cli_usage_error(cmd, "unknown encoding \"%s\" (use auto, utf-8, "
+            "utf-16le or ansi)", s);
+        return -1;
+    }
+    return enc;
+}

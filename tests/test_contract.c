@@ -1,0 +1,413 @@
+/*
+ * The behaviour contract of ARCHITECTURE section 3, point by point,
+ * through the public C API.  Cross-process cases re-run this binary.
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "mailslot.h"
+#include "testlib.h"
+
+static const char *argv0;
+
+static mailslot_reader *
+make_reader(const char *name, uint32_t max, int32_t timeout)
+{
+    mailslot_options o = MAILSLOT_OPTIONS_INIT;
+    mailslot_reader *r = NULL;
+
+    o.max_message_size = max;
+    o.read_timeout_ms = timeout;
+    CHECK_EQ(mailslot_create(name, &o, &r), 0);
+    return r;
+}
+
+static void
+test_round_trip(void)
+{
+    const char *name = unique_name("rt");
+    mailslot_reader *r = make_reader(name, 0, 0);
+    mailslot_writer *w = NULL;
+    char buf[64];
+    size_t len = 0;
+
+    CHECK_EQ(mailslot_open(name, NULL, &w), 0);
+    CHECK_EQ(mailslot_write(w, "hello", 5), 0);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), 0);
+    CHECK_MEM(buf, len, "hello", 5);
+    /* The short form, the full form and other cases name one slot. */
+    CHECK_EQ(mailslot_send("\\\\.\\MAILSLOT\\TEST\\RT\\x", "y", 1),
+        MAILSLOT_ENOTFOUND);
+    mailslot_writer_free(w);
+    mailslot_reader_free(r);
+}
+
+static void
+test_name_forms(void)
+{
+    mailslot_reader *r = make_reader("Test/Café/Forms", 0, 0);
+    char buf[8];
+    size_t len;
+
+    CHECK_EQ(mailslot_send("\\\\.\\mailslot\\TEST\\CAFÉ\\FORMS", "1", 1), 0);
+    CHECK_EQ(mailslot_send("//./MailSlot/test/café/forms", "2", 1), 0);
+    CHECK_EQ(mailslot_send("test\\cafÉ/forms", "3", 1), 0);
+    CHECK_EQ(mailslot_count(r), 3);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), 0);
+    CHECK_MEM(buf, len, "1", 1);
+    CHECK_STR(mailslot_reader_name(r), "\\\\.\\mailslot\\Test\\Café\\Forms");
+    mailslot_reader_free(r);
+}
+
+static void
+test_empty_message(void)
+{
+    const char *name = unique_name("empty");
+    mailslot_reader *r = make_reader(name, 0, 0);
+    mailslot_info info = { sizeof info, 0, 0, 0, 0 };
+    char buf[4];
+    size_t len = 99;
+
+    CHECK_EQ(mailslot_next_size(r), MAILSLOT_NO_MESSAGE);
+    CHECK_EQ(mailslot_send(name, "", 0), 0);
+    CHECK_EQ(mailslot_get_info(r, &info), 0);
+    CHECK_EQ(info.next_size, 0);
+    CHECK_EQ(info.count, 1);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), 0);
+    CHECK_EQ(len, 0);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), MAILSLOT_ETIMEOUT);
+    CHECK_EQ(mailslot_next_size(r), MAILSLOT_NO_MESSAGE);
+    mailslot_reader_free(r);
+}
+
+static void
+test_timeouts(void)
+{
+    const char *name = unique_name("timeout");
+    mailslot_reader *r = make_reader(name, 0, 0);
+    mailslot_info info = { sizeof info, 0, 0, 0, 0 };
+    char buf[32];
+    size_t len;
+    long long t0;
+    pid_t pid;
+
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), MAILSLOT_ETIMEOUT);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len,
+                 MAILSLOT_TIMEOUT_DEFAULT), MAILSLOT_ETIMEOUT);
+    t0 = mono_ms();
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 200), MAILSLOT_ETIMEOUT);
+    /* A finite timeout waits at least that long (it did not poll). */
+    CHECK(mono_ms() - t0 >= 190);
+    CHECK_EQ(mailslot_set_timeout(r, 150), 0);
+    CHECK_EQ(mailslot_get_info(r, &info), 0);
+    CHECK_EQ(info.read_timeout_ms, 150);
+    t0 = mono_ms();
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len,
+                 MAILSLOT_TIMEOUT_DEFAULT), MAILSLOT_ETIMEOUT);
+    CHECK(mono_ms() - t0 >= 140);
+    /* Forever: woken by a writer in another process. */
+    pid = spawn_helper(argv0, "send-later", name, "300", "from-child",
+        (char *)NULL);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, -1), 0);
+    CHECK_MEM(buf, len, "from-child", 10);
+    CHECK_EQ(wait_helper(pid), 0);
+    CHECK_EQ(mailslot_set_timeout(r, -2), MAILSLOT_EINVAL);
+    mailslot_reader_free(r);
+}
+
+static void
+test_fifo_and_info(void)
+{
+    const char *name = unique_name("fifo");
+    mailslot_reader *r = make_reader(name, 0, 0);
+    mailslot_writer *w = NULL;
+    mailslot_info info = { sizeof info, 0, 0, 0, 0 };
+    char msg[300], buf[300];
+    size_t len;
+    int i, ok = 1;
+
+    CHECK_EQ(mailslot_open(name, NULL, &w), 0);
+    for (i = 0; i < 200; i++) {
+        memset(msg, 'a' + i % 26, (size_t)i);
+        CHECK_EQ(mailslot_write(w, msg, (size_t)i), 0);
+    }
+    CHECK_EQ(mailslot_get_info(r, &info), 0);
+    CHECK_EQ(info.count, 200);
+    CHECK_EQ(info.next_size, 0);
+    CHECK_EQ(info.max_message_size, 0);
+    for (i = 0; i < 200; i++) {
+        memset(msg, 'a' + i % 26, (size_t)i);
+        ok &= mailslot_next_size(r) == i;
+        ok &= mailslot_count(r) == 200 - i;
+        ok &= mailslot_read(r, buf, sizeof buf, &len, 0) == 0;
+        ok &= len == (size_t)i && memcmp(buf, msg, len) == 0;
+    }
+    CHECK(ok);
+    CHECK_EQ(mailslot_count(r), 0);
+    mailslot_writer_free(w);
+    mailslot_reader_free(r);
+}
+
+static void
+test_small_buffer(void)
+{
+    const char *name = unique_name("small");
+    mailslot_reader *r = make_reader(name, 0, 0);
+    char buf[8];
+    void *data = NULL;
+    size_t len = 0;
+
+    CHECK_EQ(mailslot_send(name, "hello", 5), 0);
+    CHECK_EQ(mailslot_send(name, "", 0), 0);
+    CHECK_EQ(mailslot_read(r, buf, 3, &len, 0), MAILSLOT_EBUFFER);
+    CHECK_EQ(len, 5);
+    CHECK_EQ(mailslot_count(r), 2);
+    CHECK_EQ(mailslot_next_size(r), 5);
+    CHECK_EQ(mailslot_read(r, NULL, 0, &len, 0), MAILSLOT_EBUFFER);
+    CHECK_EQ(len, 5);
+    CHECK_EQ(mailslot_read_alloc(r, &data, &len, 0), 0);
+    CHECK_MEM(data, len, "hello", 5);
+    mailslot_free(data);
+    CHECK_EQ(mailslot_read_alloc(r, &data, &len, 0), 0);
+    CHECK(data != NULL);
+    CHECK_EQ(len, 0);
+    mailslot_free(data);
+    CHECK_EQ(mailslot_read_alloc(r, &data, &len, 0), MAILSLOT_ETIMEOUT);
+    CHECK(data == NULL);
+    mailslot_reader_free(r);
+}
+
+static void
+test_max_size(void)
+{
+    const char *name = unique_name("max");
+    mailslot_reader *r = make_reader(name, 10, 0);
+    mailslot_writer *w = NULL;
+    size_t big = mailslot_max_message_size(), len;
+    char *buf = malloc(big + 1);
+    int i;
+
+    for (i = 0; (size_t)i <= big; i++)
+        buf[i] = (char)(i * 7);
+    CHECK_EQ(mailslot_open(name, NULL, &w), 0);
+    CHECK_EQ(mailslot_write(w, buf, 10), 0);
+    CHECK_EQ(mailslot_write(w, buf, 11), MAILSLOT_ETOOBIG);
+    CHECK_EQ(mailslot_count(r), 1);
+    CHECK_EQ(mailslot_next_size(r), 10);
+    mailslot_writer_free(w);
+    mailslot_reader_free(r);
+
+    /* The platform limit: at least 64 KiB, exactly at it works. */
+    CHECK(big >= 65536);
+    r = make_reader(name, 0, 0);
+    CHECK_EQ(mailslot_send(name, buf, big), 0);
+    CHECK_EQ(mailslot_send(name, buf, big + 1), MAILSLOT_ETOOBIG);
+    CHECK_EQ(mailslot_count(r), 1);
+    memset(buf, 0, big);
+    CHECK_EQ(mailslot_read(r, buf, big, &len, 0), 0);
+    CHECK_EQ(len, big);
+    CHECK_EQ(buf[big - 1], (char)((big - 1) * 7));
+    mailslot_reader_free(r);
+    free(buf);
+}
+
+static void
+test_exists_and_not_found(void)
+{
+    const char *name = unique_name("exists");
+    mailslot_reader *r = make_reader(name, 0, 0), *r2 = NULL;
+    mailslot_writer *w = NULL;
+
+    CHECK_EQ(mailslot_create(name, NULL, &r2), MAILSLOT_EEXISTS);
+    CHECK(r2 == NULL);
+    mailslot_reader_free(r);
+    /* Once closed, the name is free again at once. */
+    CHECK_EQ(mailslot_create(name, NULL, &r2), 0);
+    mailslot_reader_free(r2);
+    CHECK_EQ(mailslot_open(name, NULL, &w), MAILSLOT_ENOTFOUND);
+    CHECK(w == NULL);
+    CHECK_EQ(mailslot_send(unique_name("never"), "x", 1),
+        MAILSLOT_ENOTFOUND);
+}
+
+static void
+test_killed_reader(void)
+{
+    const char *name = unique_name("killed");
+    char flag[300];
+    mailslot_reader *r = NULL;
+    mailslot_writer *w = NULL;
+    pid_t pid;
+
+    snprintf(flag, sizeof flag, "%s/ready-%ld", getenv("MAILSLOT_DIR"),
+        (long)getpid());
+    pid = spawn_helper(argv0, "hold", name, flag, (char *)NULL);
+    CHECK_EQ(wait_for_file(flag), 0);
+    CHECK_EQ(mailslot_open(name, NULL, &w), 0);
+    CHECK_EQ(mailslot_create(name, NULL, &r), MAILSLOT_EEXISTS);
+    kill(pid, SIGKILL);
+    CHECK_EQ(wait_helper(pid), 128 + SIGKILL);
+    /* The writer of the dead reader learns it on the next write. */
+    CHECK_EQ(mailslot_write(w, "x", 1), MAILSLOT_EGONE);
+    CHECK_EQ(mailslot_create(name, NULL, &r), 0);
+    /* ... and stays tied to the dead reader, not the new one. */
+    CHECK_EQ(mailslot_write(w, "x", 1), MAILSLOT_EGONE);
+    CHECK_EQ(mailslot_count(r), 0);
+    mailslot_writer_free(w);
+    mailslot_reader_free(r);
+}
+
+static void
+test_reader_gone(void)
+{
+    const char *name = unique_name("gone");
+    mailslot_reader *r = make_reader(name, 0, 0);
+    mailslot_writer *w = NULL;
+
+    CHECK_EQ(mailslot_open(name, NULL, &w), 0);
+    CHECK_EQ(mailslot_write(w, "queued", 6), 0);
+    mailslot_reader_close(r);
+    CHECK_EQ(mailslot_write(w, "orphan", 6), MAILSLOT_EGONE);
+    mailslot_writer_free(w);
+    mailslot_reader_free(r);
+}
+
+static void
+test_close_and_use_after_close(void)
+{
+    const char *name = unique_name("close");
+    mailslot_reader *r = make_reader(name, 0, 0);
+    mailslot_writer *w = NULL;
+    mailslot_info info = { sizeof info, 0, 0, 0, 0 };
+    char buf[8];
+    size_t len;
+    intptr_t fd;
+
+    CHECK_EQ(mailslot_open(name, NULL, &w), 0);
+    CHECK_EQ(mailslot_write(w, "x", 1), 0);
+    mailslot_writer_close(w);
+    mailslot_writer_close(w);
+    CHECK_EQ(mailslot_write(w, "x", 1), MAILSLOT_ECLOSED);
+    mailslot_writer_free(w);
+    mailslot_reader_close(r);
+    mailslot_reader_close(r);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), MAILSLOT_ECLOSED);
+    CHECK_EQ(mailslot_get_info(r, &info), MAILSLOT_ECLOSED);
+    CHECK_EQ(mailslot_set_timeout(r, 5), MAILSLOT_ECLOSED);
+    CHECK_EQ(mailslot_reader_fd(r, &fd), MAILSLOT_ECLOSED);
+    CHECK_EQ(mailslot_count(r), MAILSLOT_ECLOSED);
+    mailslot_reader_free(r);
+    mailslot_reader_close(NULL);
+    mailslot_reader_free(NULL);
+    mailslot_writer_close(NULL);
+    mailslot_writer_free(NULL);
+}
+
+static void *
+close_later(void *arg)
+{
+    sleep_ms(200);
+    mailslot_reader_close(arg);
+    return NULL;
+}
+
+static void
+test_close_wakes_reader(void)
+{
+    mailslot_reader *r = make_reader(unique_name("wake"), 0, -1);
+    pthread_t t;
+    char buf[8];
+    size_t len;
+
+    pthread_create(&t, NULL, close_later, r);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, -1), MAILSLOT_ECLOSED);
+    pthread_join(t, NULL);
+    mailslot_reader_free(r);
+}
+
+static void
+test_pollable(void)
+{
+    const char *name = unique_name("poll");
+    mailslot_reader *r = make_reader(name, 0, 0);
+    struct pollfd pfd;
+    intptr_t fd = -1;
+    char buf[8];
+    size_t len;
+
+    CHECK_EQ(mailslot_reader_fd(r, &fd), 0);
+    pfd.fd = (int)fd;
+    pfd.events = POLLIN;
+    CHECK_EQ(poll(&pfd, 1, 0), 0);
+    CHECK_EQ(mailslot_send(name, "a", 1), 0);
+    CHECK_EQ(mailslot_send(name, "b", 1), 0);
+    CHECK_EQ(poll(&pfd, 1, 5000), 1);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), 0);
+    CHECK_EQ(poll(&pfd, 1, 0), 1);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), 0);
+    CHECK_EQ(poll(&pfd, 1, 0), 0);
+    mailslot_reader_free(r);
+}
+
+static void
+test_remote_names(void)
+{
+    mailslot_reader *r = NULL;
+    mailslot_writer *w = NULL;
+
+    CHECK_EQ(mailslot_create("\\\\host\\mailslot\\x", NULL, &r),
+        MAILSLOT_ENAME);
+    CHECK_EQ(mailslot_create("\\\\*\\mailslot\\x", NULL, &r),
+        MAILSLOT_ENAME);
+    CHECK_EQ(mailslot_open("\\\\host\\mailslot\\x", NULL, &w),
+        MAILSLOT_ENOTSUP);
+    CHECK_EQ(mailslot_send("\\\\*\\mailslot\\x", "x", 1), MAILSLOT_ENOTSUP);
+}
+
+static int
+helper_main(int argc, char **argv)
+{
+    mailslot_reader *r = NULL;
+
+    if (argc == 6 && strcmp(argv[2], "send-later") == 0) {
+        sleep_ms(atoi(argv[4]));
+        return mailslot_send(argv[3], argv[5], strlen(argv[5])) == 0 ? 0 : 1;
+    }
+    if (argc == 5 && strcmp(argv[2], "hold") == 0) {
+        if (mailslot_create(argv[3], NULL, &r) != 0)
+            return 1;
+        touch(argv[4]);
+        for (;;)
+            sleep_ms(1000);
+    }
+    return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+    argv0 = argv[0];
+    if (argc > 1 && strcmp(argv[1], "helper") == 0)
+        return helper_main(argc, argv);
+    use_private_dir();
+    test_round_trip();
+    test_name_forms();
+    test_empty_message();
+    test_timeouts();
+    test_fifo_and_info();
+    test_small_buffer();
+    test_max_size();
+    test_exists_and_not_found();
+    test_killed_reader();
+    test_reader_gone();
+    test_close_and_use_after_close();
+    test_close_wakes_reader();
+    test_pollable();
+    test_remote_names();
+    return testlib_finish();
+}

@@ -353,7 +353,8 @@ enum mailslot_encoding {
 
 /*
  * The encoding for a name: "auto", "utf-8"/"utf8", "utf-16le"/"utf-16"/
- * "utf16", "ansi"/"cp1252"/"windows-1252" (case-insensitive).
+ * "utf16", "ansi" (case-insensitive).  There is deliberately no "cp1252"
+ * alias: "ansi" is the active code page on Windows.
  * Returns the enum value or MAILSLOT_EINVAL.
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_encoding_from_name(const char *name);
@@ -374,12 +375,24 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_encode_w(const uint16_t *text,
 
 /*
  * Decode message bytes into UTF-8 text in OUT (CAP bytes, a NUL is added
- * when there is room; *OUTLEN excludes it).  ENCODING AUTO picks UTF-16LE
- * when there is a UTF-16LE BOM or the bytes look like UTF-16LE text (even
- * length, NULs in the high bytes), else UTF-8 when valid (a UTF-8 BOM is
- * dropped), else ANSI.  Trailing NUL terminators are dropped.  Invalid
- * input becomes U+FFFD unless MAILSLOT_TEXT_STRICT (then
- * MAILSLOT_EENCODING).  OUT may be NULL to measure (MAILSLOT_EBUFFER).
+ * when there is room; *OUTLEN excludes it).  OUT may be NULL (with CAP 0)
+ * to measure: MAILSLOT_EBUFFER with *OUTLEN set to the size needed.
+ *
+ * ENCODING AUTO picks, in order:
+ *  1. UTF-16LE when the data starts with the BOM FF FE;
+ *  2. UTF-16LE when the length is even, some odd-index (high) byte is 0,
+ *     and, once trailing 0 bytes are cut off, some byte is a control
+ *     character below 0x20 other than tab, LF and CR (so "h\0i\0" is
+ *     UTF-16 but the C string "ABC\0" is not);
+ *  3. UTF-8 when the whole input is valid UTF-8 (a UTF-8 BOM is dropped);
+ *  4. otherwise ANSI (the active code page on Windows, windows-1252
+ *     elsewhere), which never fails.
+ * All trailing NUL terminators (0 bytes, or 0 units for UTF-16) are
+ * dropped; a NUL inside the text stays, so use *OUTLEN, not strlen.
+ * Invalid input becomes U+FFFD (one per maximal invalid fragment) unless
+ * MAILSLOT_TEXT_STRICT, which fails with MAILSLOT_EENCODING.
+ * Other errors: MAILSLOT_EINVAL (unknown encoding or flag bits, NULL
+ * pointers with non-zero sizes), MAILSLOT_ENOMEM (length overflow).
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_decode(const void *data, size_t len,
     int encoding, int flags, char *out, size_t cap, size_t *outlen);
@@ -390,7 +403,7 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_decode_w(const void *data,
 
 /*
  * Which encoding AUTO picks for DATA: one of the MAILSLOT_ENC_* values
- * other than AUTO.
+ * other than AUTO (MAILSLOT_EINVAL for DATA NULL with LEN > 0).
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_detect_encoding(const void *data,
     size_t len);

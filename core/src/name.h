@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest accepted name: whole canonical form, UTF-8 bytes, without NUL. */
+/* Longest accepted name: the whole canonical form and the whole display
+ * form must each fit, in UTF-8 bytes without the NUL. */
 #define MAILSLOT__NAME_MAX 255
 
 typedef struct mailslot__name {

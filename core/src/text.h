@@ -16,6 +16,13 @@
 size_t mailslot__utf8_decode1(const unsigned char *s, size_t len,
     uint32_t *cp);
 
+/*
+ * The bytes at S (LEN > 0 available) that one U+FFFD replaces when the
+ * sequence there is invalid: its maximal ill-formed subpart (Unicode's
+ * recommended practice), at least 1.  0 when LEN is 0.
+ */
+size_t mailslot__utf8_invalid_len(const unsigned char *s, size_t len);
+
 /* Encode CP as UTF-8 into OUT; returns the byte count (1-4). */
 size_t mailslot__utf8_encode1(uint32_t cp, char out[4]);
 

@@ -1,0 +1,552 @@
+/*
+ * text.c -- UTF-8 / UTF-16LE / ANSI conversion for message text.
+ *
+ * Every conversion is "a source feeds code points into a sink": the source
+ * walks the input in its encoding (replacing or refusing invalid parts),
+ * the sink writes the code point in the output encoding, counting what it
+ * could not store so the caller learns the size it needs.
+ *
+ * Decoding rules (ARCHITECTURE.md section 3), shared by every binding
+ * through tests/text_table.tsv:
+ *
+ *  - AUTO picks, in this order:
+ *    1. UTF-16LE when the data starts with the BOM FF FE;
+ *    2. UTF-16LE when the length is even, some odd-index byte (a UTF-16
+ *       high byte) is 0, and the data is not 8-bit text followed by NULs.
+ *       "8-bit text followed by NULs" means: once the trailing 0 bytes
+ *       are cut off, no byte left is below 0x20 except tab, LF and CR.
+ *       So "h\0i\0" and "\xA9\x03a\0" ("\u03A9a") are UTF-16, while C
+ *       strings with their terminator or zero padding ("ABC\0", "A\0",
+ *       "caf\xE9!\0") are not.  Limits: UTF-16 without a BOM and without
+ *       any 0 high byte (say, "\u20AC" or all-Cyrillic text without a
+ *       terminator) is not recognised, and 8-bit data with a NUL or a
+ *       control byte before its trailing NULs is taken as UTF-16: send a
+ *       BOM or decode with an explicit encoding;
+ *    3. UTF-8 when the whole data is valid UTF-8;
+ *    4. ANSI otherwise.
+ *  - Trailing NUL terminators are dropped, all of them, so zero-padded
+ *    fixed buffers decode cleanly: every trailing 0 byte for UTF-8 and
+ *    ANSI; every trailing 00 00 unit for UTF-16LE of even length (an odd
+ *    length ends in a broken unit, so nothing there is "trailing").  A NUL
+ *    inside the text stays, as U+0000.
+ *  - A leading BOM is dropped: EF BB BF for UTF-8, FF FE for UTF-16LE.
+ *  - Invalid input becomes U+FFFD, one per maximal ill-formed UTF-8
+ *    subpart (the Unicode "best practice", as Python does), one
+ *    per lone surrogate, one for a final odd byte of UTF-16.  With
+ *    MAILSLOT_TEXT_STRICT it fails with MAILSLOT_EENCODING instead.
+ *
+ * Encoding always validates its input strictly and never writes a BOM.
+ */
+#include <string.h>
+
+#include "mailslot.h"
+#include "text.h"
+
+#define REPLACEMENT 0xFFFD
+#define KNOWN_FLAGS (MAILSLOT_TEXT_NUL | MAILSLOT_TEXT_STRICT)
+
+/* ---------------------------------------------------------------------- */
+/* UTF-16 primitives (UTF-8 ones are in utf.c)                            */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Decode unit A, followed by unit B when HAS_B.  Returns the units used
+ * (1 or 2) and *CP, or 0 when A is a lone surrogate.
+ */
+static size_t
+utf16_decode1(uint32_t a, int has_b, uint32_t b, uint32_t *cp)
+{
+    if (a < 0xD800 || a > 0xDFFF) {
+        *cp = a;
+        return 1;
+    }
+    if (a <= 0xDBFF && has_b && b >= 0xDC00 && b <= 0xDFFF) {
+        *cp = 0x10000 + ((a - 0xD800) << 10) + (b - 0xDC00);
+        return 2;
+    }
+    return 0;
+}
+
+/* Encode CP as UTF-16 units; returns 1 or 2. */
+static size_t
+utf16_encode1(uint32_t cp, uint16_t out[2])
+{
+    if (cp < 0x10000) {
+        out[0] = (uint16_t)cp;
+        return 1;
+    }
+    cp -= 0x10000;
+    out[0] = (uint16_t)(0xD800 + (cp >> 10));
+    out[1] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+    return 2;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sinks: where code points go                                            */
+/* ---------------------------------------------------------------------- */
+
+enum form {
+    FORM_UTF8,    /* bytes */
+    FORM_UTF16LE, /* bytes, two per unit */
+    FORM_ANSI,    /* bytes */
+    FORM_UNITS    /* uint16_t units */
+};
+
+struct sink {
+    enum form form;
+    void *out;
+    size_t cap; /* in bytes, or in units for FORM_UNITS */
+    size_t len; /* produced or needed so far, same unit as cap */
+    int full;   /* once a character did not fit, nothing more is stored */
+};
+
+static void
+sink_init(struct sink *k, enum form form, void *out, size_t cap)
+{
+    k->form = form;
+    k->out = out;
+    k->cap = out != NULL ? cap : 0;
+    k->len = 0;
+    k->full = 0;
+}
+
+/* Encode CP as bytes of a byte form; 0 when the form has no CP. */
+static size_t
+bytes_encode1(enum form form, uint32_t cp, unsigned char b[4])
+{
+    uint16_t w[2];
+    size_t n;
+
+    if (form == FORM_UTF8) {
+        return mailslot__utf8_encode1(cp, (char *)b);
+    } else if (form == FORM_ANSI) {
+        return mailslot__ansi_encode1(cp, b);
+    }
+    n = utf16_encode1(cp, w);
+    for (size_t i = 0; i < n; i++) {
+        b[2 * i] = (unsigned char)(w[i] & 0xFF);
+        b[2 * i + 1] = (unsigned char)(w[i] >> 8);
+    }
+    return 2 * n;
+}
+
+/* The byte forms share one 4-byte buffer, ANSI included. */
+_Static_assert(MAILSLOT__ANSI_MAX == 4, "ANSI sequences must fit in 4 bytes");
+
+static int
+sink_put(struct sink *k, uint32_t cp)
+{
+    unsigned char b[4];
+    uint16_t w[2];
+    size_t n;
+
+    if (k->form == FORM_UNITS) {
+        n = utf16_encode1(cp, w);
+    } else if ((n = bytes_encode1(k->form, cp, b)) == 0) {
+        return MAILSLOT_EENCODING;
+    }
+    if (n > SIZE_MAX - k->len) {
+        return MAILSLOT_ENOMEM;
+    }
+    /* While not full, len <= cap, so cap - len cannot wrap. */
+    if (!k->full && n <= k->cap - k->len) {
+        if (k->form == FORM_UNITS) {
+            memcpy((uint16_t *)k->out + k->len, w, n * sizeof w[0]);
+        } else {
+            memcpy((unsigned char *)k->out + k->len, b, n);
+        }
+    } else {
+        k->full = 1;
+    }
+    k->len += n;
+    return 0;
+}
+
+/*
+ * Report the result: *OUTLEN gets the length written or needed, and
+ * MAILSLOT_EBUFFER when it did not fit.  With TERMINATE, a NUL (not
+ * counted) follows the text when there is room for it.
+ */
+static int
+sink_finish(struct sink *k, int rc, int terminate, size_t *outlen)
+{
+    if (rc != 0) {
+        return rc;
+    }
+    if (outlen != NULL) {
+        *outlen = k->len;
+    }
+    if (k->full) {
+        return MAILSLOT_EBUFFER;
+    }
+    if (terminate && k->len < k->cap) {
+        if (k->form == FORM_UNITS) {
+            ((uint16_t *)k->out)[k->len] = 0;
+        } else {
+            ((unsigned char *)k->out)[k->len] = 0;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Sources: where code points come from                                   */
+/* ---------------------------------------------------------------------- */
+
+static int
+feed_utf8(const unsigned char *s, size_t len, int strict, struct sink *k)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        uint32_t cp;
+        size_t n = mailslot__utf8_decode1(s + i, len - i, &cp);
+        if (n == 0) {
+            if (strict) {
+                return MAILSLOT_EENCODING;
+            }
+            n = mailslot__utf8_invalid_len(s + i, len - i);
+            cp = REPLACEMENT;
+        }
+        int rc = sink_put(k, cp);
+        if (rc != 0) {
+            return rc;
+        }
+        i += n;
+    }
+    return 0;
+}
+
+/* UTF-16LE bytes; a final odd byte is a broken unit. */
+static int
+feed_utf16le(const unsigned char *s, size_t len, int strict, struct sink *k)
+{
+    size_t units = len / 2;
+    size_t i = 0;
+    int rc = 0;
+
+    while (i < units && rc == 0) {
+        uint32_t a = s[2 * i] | (uint32_t)s[2 * i + 1] << 8;
+        uint32_t b = 0;
+        uint32_t cp = REPLACEMENT;
+        if (i + 1 < units) {
+            b = s[2 * i + 2] | (uint32_t)s[2 * i + 3] << 8;
+        }
+        size_t n = utf16_decode1(a, i + 1 < units, b, &cp);
+        if (n == 0 && strict) {
+            return MAILSLOT_EENCODING;
+        }
+        rc = sink_put(k, cp);
+        i += n != 0 ? n : 1;
+    }
+    if (rc == 0 && len % 2 != 0) {
+        rc = strict ? MAILSLOT_EENCODING : sink_put(k, REPLACEMENT);
+    }
+    return rc;
+}
+
+/* UTF-16 units, always strict (the input of encode_w). */
+static int
+feed_units(const uint16_t *s, size_t n, struct sink *k)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        uint32_t cp;
+        size_t used =
+            utf16_decode1(s[i], i + 1 < n, i + 1 < n ? s[i + 1] : 0, &cp);
+        if (used == 0) {
+            return MAILSLOT_EENCODING;
+        }
+        int rc = sink_put(k, cp);
+        if (rc != 0) {
+            return rc;
+        }
+        i += used;
+    }
+    return 0;
+}
+
+static int
+feed_ansi(const unsigned char *s, size_t len, int strict, struct sink *k)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        uint32_t cp;
+        size_t n = mailslot__ansi_decode1(s + i, len - i, &cp);
+        if (n == 0) {
+            if (strict) {
+                return MAILSLOT_EENCODING;
+            }
+            n = 1;
+            cp = REPLACEMENT;
+        }
+        int rc = sink_put(k, cp);
+        if (rc != 0) {
+            return rc;
+        }
+        i += n;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Detection and decoding                                                 */
+/* ---------------------------------------------------------------------- */
+
+static int
+utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        uint32_t cp;
+        size_t n = mailslot__utf8_decode1(s + i, len - i, &cp);
+        if (n == 0) {
+            return 0;
+        }
+        i += n;
+    }
+    return 1;
+}
+
+/* Rule 2 of AUTO (see the top of this file). */
+static int
+looks_utf16le(const unsigned char *s, size_t len)
+{
+    size_t end = len;
+    int zero_high = 0;
+    int control = 0;
+
+    if (len < 2 || len % 2 != 0) {
+        return 0;
+    }
+    for (size_t i = 1; i < len; i += 2) {
+        zero_high |= s[i] == 0;
+    }
+    while (end > 0 && s[end - 1] == 0) {
+        end--;
+    }
+    for (size_t i = 0; i < end; i++) {
+        control |= s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r';
+    }
+    return zero_high && control;
+}
+
+static int
+has_prefix(const unsigned char *s, size_t len, const char *p, size_t plen)
+{
+    return len >= plen && memcmp(s, p, plen) == 0;
+}
+
+static int
+detect(const unsigned char *s, size_t len)
+{
+    if (has_prefix(s, len, "\xFF\xFE", 2) || looks_utf16le(s, len)) {
+        return MAILSLOT_ENC_UTF16LE;
+    }
+    return utf8_valid(s, len) ? MAILSLOT_ENC_UTF8 : MAILSLOT_ENC_ANSI;
+}
+
+/* Decode S in ENCODING (AUTO resolved here) into the sink. */
+static int
+decode_into(const unsigned char *s, size_t len, int encoding, int strict,
+            struct sink *k)
+{
+    if (encoding == MAILSLOT_ENC_AUTO) {
+        encoding = detect(s, len);
+    }
+    if (encoding == MAILSLOT_ENC_UTF16LE) {
+        while (len % 2 == 0 && len >= 2 && s[len - 1] == 0 && s[len - 2] == 0) {
+            len -= 2;
+        }
+        if (has_prefix(s, len, "\xFF\xFE", 2)) {
+            s += 2;
+            len -= 2;
+        }
+        return feed_utf16le(s, len, strict, k);
+    }
+    while (len > 0 && s[len - 1] == 0) {
+        len--;
+    }
+    if (encoding == MAILSLOT_ENC_ANSI) {
+        return feed_ansi(s, len, strict, k);
+    }
+    if (has_prefix(s, len, "\xEF\xBB\xBF", 3)) {
+        s += 3;
+        len -= 3;
+    }
+    return feed_utf8(s, len, strict, k);
+}
+
+/* Checks shared by all four public converters. */
+static int
+check_args(const void *in, size_t len, int encoding, int allow_auto, int flags,
+           const void *out, size_t cap, size_t *outlen)
+{
+    if (outlen != NULL) {
+        *outlen = 0;
+    }
+    if ((in == NULL && len != 0) || (out == NULL && cap != 0)) {
+        return MAILSLOT_EINVAL;
+    }
+    if ((flags & ~KNOWN_FLAGS) != 0) {
+        return MAILSLOT_EINVAL;
+    }
+    if (encoding < (allow_auto ? MAILSLOT_ENC_AUTO : MAILSLOT_ENC_UTF8) ||
+        encoding > MAILSLOT_ENC_ANSI) {
+        return MAILSLOT_EINVAL;
+    }
+    return 0;
+}
+
+int MAILSLOT_CALL
+mailslot_decode(const void *data, size_t len, int encoding, int flags,
+                char *out, size_t cap, size_t *outlen)
+{
+    struct sink k;
+    int rc = check_args(data, len, encoding, 1, flags, out, cap, outlen);
+
+    if (rc != 0) {
+        return rc;
+    }
+    sink_init(&k, FORM_UTF8, out, cap);
+    rc = decode_into(data, len, encoding, flags & MAILSLOT_TEXT_STRICT, &k);
+    return sink_finish(&k, rc, 1, outlen);
+}
+
+int MAILSLOT_CALL
+mailslot_decode_w(const void *data, size_t len, int encoding, int flags,
+                  uint16_t *out, size_t cap, size_t *outlen)
+{
+    struct sink k;
+    int rc = check_args(data, len, encoding, 1, flags, out, cap, outlen);
+
+    if (rc != 0) {
+        return rc;
+    }
+    sink_init(&k, FORM_UNITS, out, cap);
+    rc = decode_into(data, len, encoding, flags & MAILSLOT_TEXT_STRICT, &k);
+    return sink_finish(&k, rc, 1, outlen);
+}
+
+int MAILSLOT_CALL
+mailslot_detect_encoding(const void *data, size_t len)
+{
+    if (data == NULL && len != 0) {
+        return MAILSLOT_EINVAL;
+    }
+    return detect(data, len);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Encoding                                                               */
+/* ---------------------------------------------------------------------- */
+
+static enum form
+form_of(int encoding)
+{
+    if (encoding == MAILSLOT_ENC_UTF16LE) {
+        return FORM_UTF16LE;
+    }
+    return encoding == MAILSLOT_ENC_ANSI ? FORM_ANSI : FORM_UTF8;
+}
+
+int MAILSLOT_CALL
+mailslot_encode(const char *text, size_t len, int encoding, int flags,
+                void *out, size_t cap, size_t *outlen)
+{
+    struct sink k;
+    int rc = check_args(text, len, encoding, 0, flags, out, cap, outlen);
+
+    if (rc != 0) {
+        return rc;
+    }
+    sink_init(&k, form_of(encoding), out, cap);
+    rc = feed_utf8((const unsigned char *)text, len, 1, &k);
+    if (rc == 0 && (flags & MAILSLOT_TEXT_NUL) != 0) {
+        rc = sink_put(&k, 0);
+    }
+    return sink_finish(&k, rc, 0, outlen);
+}
+
+int MAILSLOT_CALL
+mailslot_encode_w(const uint16_t *text, size_t len, int encoding, int flags,
+                  void *out, size_t cap, size_t *outlen)
+{
+    struct sink k;
+    int rc = check_args(text, len, encoding, 0, flags, out, cap, outlen);
+
+    if (rc != 0) {
+        return rc;
+    }
+    sink_init(&k, form_of(encoding), out, cap);
+    rc = feed_units(text, len, &k);
+    if (rc == 0 && (flags & MAILSLOT_TEXT_NUL) != 0) {
+        rc = sink_put(&k, 0);
+    }
+    return sink_finish(&k, rc, 0, outlen);
+}
+
+int
+mailslot__utf16_to_utf8(const uint16_t *s, size_t n, char *out, size_t cap,
+                        size_t *outlen)
+{
+    struct sink k;
+    int rc = check_args(s, n, MAILSLOT_ENC_UTF8, 0, 0, out, cap, outlen);
+
+    if (rc != 0) {
+        return rc;
+    }
+    sink_init(&k, FORM_UTF8, out, cap);
+    rc = feed_units(s, n, &k);
+    return sink_finish(&k, rc, 1, outlen);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Encoding names                                                         */
+/* ---------------------------------------------------------------------- */
+
+static int
+ascii_casecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = (unsigned char)*a;
+        int cb = (unsigned char)*b;
+        ca += (ca >= 'A' && ca <= 'Z') ? 'a' - 'A' : 0;
+        cb += (cb >= 'A' && cb <= 'Z') ? 'a' - 'A' : 0;
+        if (ca != cb || ca == 0) {
+            return ca - cb;
+        }
+    }
+}
+
+int MAILSLOT_CALL
+mailslot_encoding_from_name(const char *name)
+{
+    static const struct {
+        const char *name;
+        int encoding;
+    } names[] = {
+        /* clang-format off */
+        {"auto", MAILSLOT_ENC_AUTO},
+        {"utf-8", MAILSLOT_ENC_UTF8},
+        {"utf8", MAILSLOT_ENC_UTF8},
+        {"utf-16le", MAILSLOT_ENC_UTF16LE},
+        {"utf-16", MAILSLOT_ENC_UTF16LE},
+        {"utf16", MAILSLOT_ENC_UTF16LE},
+        {"ansi", MAILSLOT_ENC_ANSI},
+        /* clang-format on */
+    };
+
+    if (name == NULL) {
+        return MAILSLOT_EINVAL;
+    }
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (ascii_casecmp(name, names[i].name) == 0) {
+            return names[i].encoding;
+        }
+    }
+    return MAILSLOT_EINVAL;
+}

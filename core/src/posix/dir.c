@@ -1,9 +1,10 @@
 /*
  * The slot directory and the names of the files in it.
  *
- * Each slot has two files: "<hash>.sock", the reader's datagram socket, and
- * "<hash>.info", which the reader keeps locked (flock) for its lifetime and
- * which holds its max message size and display name.  The lock is what
+ * Each slot has three files: "<hash>.sock", the reader's datagram socket;
+ * "<hash>.bell", a second socket writers ring when the first is full (see
+ * reader.c); and "<hash>.info", which the reader keeps locked (flock) for
+ * its lifetime and which holds its max message size and display name.  The lock is what
  * owns the name: the kernel drops it when the reader dies, so a crashed
  * reader's name can be taken again at once.
  */
@@ -62,6 +63,12 @@ mailslot__os_fail(int err)
         break;
     case ENAMETOOLONG:
         code = MAILSLOT_EINVAL;
+        break;
+    case ENETUNREACH:
+    case ENETDOWN:
+    case EHOSTUNREACH:
+    case EADDRNOTAVAIL:
+        code = MAILSLOT_ENETWORK;
         break;
     default:
         code = MAILSLOT_EOS;
@@ -154,6 +161,7 @@ mailslot__slot_paths_for(const mailslot__name *name, int create,
         return MAILSLOT_EINVAL;
     }
     snprintf(out->info, sizeof out->info, "%.*s.info", n - 5, out->sock);
+    snprintf(out->bell, sizeof out->bell, "%.*s.bell", n - 5, out->sock);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/un.h>
 
+#include "mailslot.h"
 #include "name.h"
 
 /* The largest message the emulation carries (see README, "Limits"). */
@@ -18,6 +19,7 @@
 typedef struct mailslot__slot_paths {
     char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
     char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    char bell[sizeof(((struct sockaddr_un *)0)->sun_path)];
     char info[sizeof(((struct sockaddr_un *)0)->sun_path)];
 } mailslot__slot_paths;
 
@@ -41,6 +43,21 @@ int mailslot__info_format(char *buf, size_t cap, uint32_t max_size,
 /* Parse max size and display name; returns 0 or MAILSLOT_EOS. */
 int mailslot__info_parse(const char *buf, size_t len, uint32_t *max_size,
     char *display, size_t cap);
+
+/* Read the max message size from a slot's info file (0 = any or unknown). */
+uint32_t mailslot__reader_max_size(const char *info_path);
+
+/*
+ * Remote writers (remote.c): a NetBIOS datagram sender for "\\host\...",
+ * "\\domain\..." and "\\*\..." names.  Open decides where datagrams go;
+ * each write builds and sends one datagram per destination.
+ */
+typedef struct mailslot__remote mailslot__remote;
+int mailslot__remote_open(const mailslot__name *name,
+    const mailslot_options *opts, mailslot__remote **out);
+int mailslot__remote_write(mailslot__remote *rm, const void *data,
+    size_t len);
+void mailslot__remote_free(mailslot__remote *rm);
 
 /*
  * Translate errno value ERR to a library error code and record it as the

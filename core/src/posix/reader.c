@@ -1,22 +1,26 @@
 /*
  * The POSIX reader: an AF_UNIX datagram socket bound in the slot directory,
- * and a drain thread that moves datagrams from the kernel into the reader's
- * own FIFO as soon as they arrive.
+ * read directly by mailslot_read(), plus a drain thread for slow readers.
  *
- * Why a thread: the kernel queues at most net.unix.max_dgram_qlen (10 by
+ * Why the thread: the kernel queues at most net.unix.max_dgram_qlen (10 by
  * default) datagrams per socket and then makes writers wait, but Windows
- * writers never wait for a slow reader.  The thread keeps the kernel queue
- * empty so writers run at full speed until the FIFO reaches its limits
- * (options.queue_limit_*); then it stops draining, the kernel queue fills,
- * and writers wait (up to their write timeout) instead of losing messages.
+ * writers never wait for a slow reader.  A writer whose send finds the
+ * kernel queue full rings the slot's doorbell (a second datagram socket,
+ * "<hash>.bell") and then waits in send(); the drain thread, asleep on the
+ * doorbell, moves every pending datagram into the reader's own FIFO, which
+ * frees the kernel queue at once.  So writers run at full speed until the
+ * FIFO reaches its limits (options.queue_limit_*); then the thread stops
+ * draining and writers wait, up to their write timeout, then fail "full".
+ * A reader that keeps up never wakes the thread: it receives straight from
+ * the socket, as a plain datagram program would.
  *
- * The FIFO also gives exact counts and sizes: info() and read() drain the
- * kernel queue themselves under the lock before they look, so a message
- * whose write returned is always counted.  All receives happen under the
- * lock, so the order of the socket is the order of the FIFO.
+ * Every receive happens under the lock and the FIFO always holds older
+ * messages than the socket, so the order of arrival is kept.  info() drains
+ * the socket into the FIFO before it looks, so its count is exact.
  *
  * An eventfd is readable while the FIFO is non-empty (or the reader is
- * closed); blocked reads sleep in poll() on it and event loops watch it.
+ * closed).  Blocked reads sleep in poll() on it and on the socket; event
+ * loops get an epoll descriptor that watches both.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +29,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -45,8 +50,10 @@ struct mailslot_reader {
     pthread_cond_t idle_cv;  /* no call is in progress any more */
     mailslot__queue q;
     int sock;
+    int bell;
     int lockfd;
     int evfd;
+    int epfd;
     int closed;
     int busy;            /* calls in progress (close waits for them) */
     int ev_set;          /* evfd is currently readable */
@@ -110,13 +117,23 @@ drain_locked(struct mailslot_reader *r)
         ev_signal(r);
 }
 
+/* Swallow the doorbell's rings; one wake-up serves them all. */
+static void
+clear_bell(struct mailslot_reader *r)
+{
+    char c;
+
+    while (recv(r->bell, &c, sizeof c, MSG_DONTWAIT) >= 0)
+        ;
+}
+
 static void *
 drain_main(void *arg)
 {
     struct mailslot_reader *r = arg;
     struct pollfd pfd;
 
-    pfd.fd = r->sock;
+    pfd.fd = r->bell;
     pfd.events = POLLIN;
     pthread_mutex_lock(&r->mu);
     while (!r->closed) {
@@ -126,10 +143,15 @@ drain_main(void *arg)
             r->drain_waiting = 0;
             continue;
         }
+        /* Rings first, then the socket: a ring that comes after this
+         * point wakes the thread again, so no full queue is missed. */
+        clear_bell(r);
+        drain_locked(r);
+        if (is_full(r))
+            continue;
         pthread_mutex_unlock(&r->mu);
         poll(&pfd, 1, -1);
         pthread_mutex_lock(&r->mu);
-        drain_locked(r);
     }
     pthread_mutex_unlock(&r->mu);
     return NULL;
@@ -183,40 +205,73 @@ claim_name(struct mailslot_reader *r)
     return 0;
 }
 
-/* Bind the socket; a socket file left by a dead reader is replaced. */
+/* Bind a datagram socket at PATH, replacing a file left by a dead reader. */
 static int
-bind_socket(struct mailslot_reader *r)
+bind_at(const char *path, int *fd)
 {
     struct sockaddr_un sa;
 
-    if (unlink(r->paths.sock) != 0 && errno != ENOENT)
+    if (unlink(path) != 0 && errno != ENOENT)
         return mailslot__os_fail(errno);
-    r->sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (r->sock < 0)
+    *fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (*fd < 0)
         return mailslot__os_fail(errno);
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path, r->paths.sock, strlen(r->paths.sock) + 1);
-    if (bind(r->sock, (struct sockaddr *)&sa, sizeof sa) != 0)
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    if (bind(*fd, (struct sockaddr *)&sa, sizeof sa) != 0)
         return mailslot__os_fail(errno);
     return 0;
 }
 
+/* The doorbell first: once the socket exists, writers may ring it. */
 static int
-init_sync(struct mailslot_reader *r)
+bind_sockets(struct mailslot_reader *r)
 {
-    pthread_condattr_t ca;
+    int rc = bind_at(r->paths.bell, &r->bell);
+
+    return rc != 0 ? rc : bind_at(r->paths.sock, &r->sock);
+}
+
+/* The eventfd, and the epoll set that event loops watch. */
+static int
+init_events(struct mailslot_reader *r)
+{
+    struct epoll_event ev;
 
     r->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (r->evfd < 0)
         return mailslot__os_fail(errno);
+    r->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (r->epfd < 0)
+        return mailslot__os_fail(errno);
+    memset(&ev, 0, sizeof ev);
+    ev.events = EPOLLIN;
+    if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->evfd, &ev) != 0 ||
+        epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->sock, &ev) != 0)
+        return mailslot__os_fail(errno);
+    return 0;
+}
+
+static void
+init_sync(struct mailslot_reader *r)
+{
+    pthread_condattr_t ca;
+
     pthread_mutex_init(&r->mu, NULL);
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&r->space_cv, &ca);
     pthread_cond_init(&r->idle_cv, &ca);
     pthread_condattr_destroy(&ca);
-    return 0;
+}
+
+static void
+destroy_sync(struct mailslot_reader *r)
+{
+    pthread_cond_destroy(&r->idle_cv);
+    pthread_cond_destroy(&r->space_cv);
+    pthread_mutex_destroy(&r->mu);
 }
 
 static struct mailslot_reader *
@@ -231,7 +286,7 @@ new_reader(const mailslot__name *name, const mailslot_options *opts)
         free(r);
         return NULL;
     }
-    r->sock = r->lockfd = r->evfd = -1;
+    r->sock = r->bell = r->lockfd = r->evfd = r->epfd = -1;
     r->max_size = opts->max_message_size;
     r->timeout_ms = opts->read_timeout_ms;
     r->limit_msgs = opts->queue_limit_msgs ? opts->queue_limit_msgs
@@ -240,6 +295,7 @@ new_reader(const mailslot__name *name, const mailslot_options *opts)
                                              : MAILSLOT_DEFAULT_QUEUE_BYTES;
     memcpy(r->display, name->display, sizeof r->display);
     mailslot__queue_init(&r->q);
+    init_sync(r);
     return r;
 }
 
@@ -251,14 +307,17 @@ discard(struct mailslot_reader *r)
         unlink(r->paths.sock);
         close(r->sock);
     }
+    if (r->bell >= 0) {
+        unlink(r->paths.bell);
+        close(r->bell);
+    }
     if (r->lockfd >= 0)
         close(r->lockfd);
-    if (r->evfd >= 0) {
+    if (r->epfd >= 0)
+        close(r->epfd);
+    if (r->evfd >= 0)
         close(r->evfd);
-        pthread_cond_destroy(&r->idle_cv);
-        pthread_cond_destroy(&r->space_cv);
-        pthread_mutex_destroy(&r->mu);
-    }
+    destroy_sync(r);
     free(r->scratch);
     free(r);
 }
@@ -276,9 +335,9 @@ mailslot__plat_create(const mailslot__name *name,
     if (rc == 0)
         rc = claim_name(r);
     if (rc == 0)
-        rc = bind_socket(r);
+        rc = bind_sockets(r);
     if (rc == 0)
-        rc = init_sync(r);
+        rc = init_events(r);
     if (rc == 0)
         rc = start_drain(r);
     if (rc != 0) {
@@ -336,11 +395,46 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len)
     return 0;
 }
 
-/* Sleep in poll() on the eventfd until a message, close, or DEADLINE. */
+/*
+ * The FIFO is empty: take the next datagram straight from the socket.
+ * Returns 0, MAILSLOT_EBUFFER (then the message waits in the FIFO), or 1
+ * when the socket has nothing either.
+ */
+static int
+take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len)
+{
+    ssize_t n;
+
+    do {
+        n = recv(r->sock, r->scratch, MAILSLOT__POSIX_MAX_MESSAGE + 1,
+            MSG_DONTWAIT | MSG_TRUNC);
+        /* A datagram over the limit is not from one of our writers. */
+    } while ((n < 0 && errno == EINTR) ||
+             (n >= 0 && (size_t)n > MAILSLOT__POSIX_MAX_MESSAGE));
+    if (n < 0)
+        return 1;
+    *len = (size_t)n;
+    if ((size_t)n <= cap) {
+        if (n > 0)
+            memcpy(buf, r->scratch, (size_t)n);
+        return 0;
+    }
+    if (mailslot__queue_push(&r->q, r->scratch, (size_t)n) != 0)
+        return mailslot__os_fail(ENOMEM);
+    ev_signal(r);
+    mailslot__set_os_error(0);
+    return MAILSLOT_EBUFFER;
+}
+
+/*
+ * Sleep in poll() until a message, close, or DEADLINE.  The reader watches
+ * the socket as well as the eventfd, so a message sent to a waiting reader
+ * wakes it directly instead of through the drain thread.
+ */
 static int
 wait_event(struct mailslot_reader *r, int64_t deadline)
 {
-    struct pollfd pfd;
+    struct pollfd pfd[2];
     int64_t left = -1;
     int n;
 
@@ -349,10 +443,12 @@ wait_event(struct mailslot_reader *r, int64_t deadline)
         if (left < 0)
             left = 0;
     }
-    pfd.fd = r->evfd;
-    pfd.events = POLLIN;
+    pfd[0].fd = r->evfd;
+    pfd[0].events = POLLIN;
+    pfd[1].fd = r->sock;
+    pfd[1].events = POLLIN;
     pthread_mutex_unlock(&r->mu);
-    n = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+    n = poll(pfd, 2, left > INT32_MAX ? INT32_MAX : (int)left);
     pthread_mutex_lock(&r->mu);
     if (n < 0)
         return mailslot__os_fail(errno);
@@ -373,12 +469,13 @@ mailslot__plat_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
         timeout_ms = r->timeout_ms;
     deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
     while (rc == 0) {
-        if (r->q.count == 0)
-            drain_locked(r);
         if (r->q.count > 0) {
             rc = take(r, buf, cap, len);
             break;
         }
+        if (!r->closed && (rc = take_direct(r, buf, cap, len)) != 1)
+            break;
+        rc = 0;
         if (r->closed) {
             rc = MAILSLOT_ECLOSED;
         } else if (deadline >= 0 && now_ms() >= deadline) {
@@ -436,7 +533,7 @@ mailslot__plat_reader_fd(mailslot_reader *r, intptr_t *fd)
     pthread_mutex_lock(&r->mu);
     rc = enter(r);
     if (rc == 0) {
-        *fd = r->evfd;
+        *fd = r->epfd;
         leave(r);
     }
     pthread_mutex_unlock(&r->mu);
@@ -461,10 +558,12 @@ mailslot__plat_reader_close(mailslot_reader *r)
     /* Remove the socket before giving up the name, so a new reader's
      * socket is never unlinked by this one. */
     unlink(r->paths.sock);
+    unlink(r->paths.bell);
     close(r->lockfd);
     r->lockfd = -1;
     /* Wake the drain thread, blocked writers, reads and event loops. */
     shutdown(r->sock, SHUT_RDWR);
+    shutdown(r->bell, SHUT_RDWR);
     ev_signal(r);
     pthread_cond_broadcast(&r->space_cv);
     while (r->busy > 0)
@@ -475,7 +574,8 @@ mailslot__plat_reader_close(mailslot_reader *r)
         pthread_join(r->thread, NULL);
     r->has_thread = 0;
     close(r->sock);
-    r->sock = -1;
+    close(r->bell);
+    r->sock = r->bell = -1;
     free(r->scratch);
     r->scratch = NULL;
 }
@@ -484,9 +584,8 @@ void
 mailslot__plat_reader_free(mailslot_reader *r)
 {
     mailslot__plat_reader_close(r);
+    close(r->epfd);
     close(r->evfd);
-    pthread_cond_destroy(&r->idle_cv);
-    pthread_cond_destroy(&r->space_cv);
-    pthread_mutex_destroy(&r->mu);
+    destroy_sync(r);
     free(r);
 }

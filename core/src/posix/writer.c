@@ -3,6 +3,10 @@
  * One write is one send(), so a message arrives whole or not at all.
  * Being connected means a reader that closes or dies is noticed on the
  * next write (EPIPE / ECONNREFUSED), even if a new reader took the name.
+ *
+ * When the kernel queue of the reader's socket is full, the writer rings
+ * the slot's doorbell so the reader's drain thread empties it, then waits
+ * in send() for room, up to the write timeout (see reader.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,11 +26,17 @@
 /* Enough send buffer for one message of the largest size. */
 #define SNDBUF (2u * MAILSLOT__POSIX_MAX_MESSAGE + 4096u)
 
+/* A write timeout of 0 still gives the drain thread this long to answer
+ * the doorbell, so "0" means "do not wait for a full reader", not "fail
+ * whenever the kernel's small queue is momentarily full". */
+#define ZERO_TIMEOUT_GRACE_MS 50
+
 struct mailslot_writer {
     int sock;
     int closed;
-    int send_flags;
     uint32_t max_size;
+    struct sockaddr_un bell;
+    mailslot__remote *remote; /* remote names only (remote.c) */
 };
 
 size_t
@@ -35,9 +45,8 @@ mailslot__plat_max_message(void)
     return MAILSLOT__POSIX_MAX_MESSAGE;
 }
 
-/* Read the reader's max message size from its info file. */
-static uint32_t
-reader_max_size(const char *path)
+uint32_t
+mailslot__reader_max_size(const char *path)
 {
     char buf[MAILSLOT__NAME_MAX + 64], display[MAILSLOT__NAME_MAX + 1];
     uint32_t max = 0;
@@ -62,10 +71,8 @@ set_timeout(struct mailslot_writer *w, int32_t ms)
 {
     struct timeval tv;
 
-    if (ms == 0) {
-        w->send_flags |= MSG_DONTWAIT;
-        return 0;
-    }
+    if (ms == 0)
+        ms = ZERO_TIMEOUT_GRACE_MS;
     memset(&tv, 0, sizeof tv);
     if (ms > 0) {
         tv.tv_sec = ms / 1000;
@@ -97,7 +104,9 @@ connect_local(struct mailslot_writer *w, const mailslot__name *name,
     memcpy(sa.sun_path, paths.sock, strlen(paths.sock) + 1);
     if (connect(w->sock, (struct sockaddr *)&sa, sizeof sa) != 0)
         return mailslot__os_fail(errno);
-    w->max_size = reader_max_size(paths.info);
+    w->max_size = mailslot__reader_max_size(paths.info);
+    w->bell.sun_family = AF_UNIX;
+    memcpy(w->bell.sun_path, paths.bell, strlen(paths.bell) + 1);
     return set_timeout(w, opts->write_timeout_ms);
 }
 
@@ -108,17 +117,14 @@ mailslot__plat_open(const mailslot__name *name,
     struct mailslot_writer *w;
     int rc;
 
-    /* Remote mailslots need the network protocol, not built here yet. */
-    if (name->kind != MAILSLOT_NAME_LOCAL) {
-        mailslot__set_os_error(0);
-        return MAILSLOT_ENOTSUP;
-    }
     w = calloc(1, sizeof *w);
     if (w == NULL)
         return mailslot__os_fail(ENOMEM);
     w->sock = -1;
-    w->send_flags = MSG_NOSIGNAL;
-    rc = connect_local(w, name, opts);
+    if (name->kind == MAILSLOT_NAME_LOCAL)
+        rc = connect_local(w, name, opts);
+    else
+        rc = mailslot__remote_open(name, opts, &w->remote);
     if (rc != 0) {
         if (w->sock >= 0)
             close(w->sock);
@@ -138,14 +144,24 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
         mailslot__set_os_error(0);
         return MAILSLOT_ECLOSED;
     }
+    if (w->remote != NULL)
+        return mailslot__remote_write(w->remote, data, len);
     if (len > MAILSLOT__POSIX_MAX_MESSAGE ||
         (w->max_size != 0 && len > w->max_size)) {
         mailslot__set_os_error(0);
         return MAILSLOT_ETOOBIG;
     }
     do {
-        n = send(w->sock, data, len, w->send_flags);
+        n = send(w->sock, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
     } while (n < 0 && errno == EINTR);
+    if (n < 0 && errno == EAGAIN) {
+        /* The kernel queue is full: wake the drain thread, then wait. */
+        sendto(w->sock, "", 0, MSG_NOSIGNAL | MSG_DONTWAIT,
+            (const struct sockaddr *)&w->bell, sizeof w->bell);
+        do {
+            n = send(w->sock, data, len, MSG_NOSIGNAL);
+        } while (n < 0 && errno == EINTR);
+    }
     if (n < 0)
         return mailslot__os_fail(errno == ECONNREFUSED ? EPIPE : errno);
     return 0;
@@ -157,13 +173,16 @@ mailslot__plat_writer_close(mailslot_writer *w)
     if (w->closed)
         return;
     w->closed = 1;
-    shutdown(w->sock, SHUT_RDWR);
+    if (w->sock >= 0)
+        shutdown(w->sock, SHUT_RDWR);
 }
 
 void
 mailslot__plat_writer_free(mailslot_writer *w)
 {
     mailslot__plat_writer_close(w);
-    close(w->sock);
+    if (w->sock >= 0)
+        close(w->sock);
+    mailslot__remote_free(w->remote);
     free(w);
 }

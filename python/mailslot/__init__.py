@@ -1,0 +1,377 @@
+"""Windows-style mailslots for Python: one reader, many writers, whole messages.
+
+A mailslot is a one-way, message-oriented channel.  One process creates it
+and reads whole messages from it, first in, first out; any number of
+processes open it and write messages to it.  This package is the Python
+face of the mailslot C library, so it behaves exactly like the C library,
+the ``mailslot`` command, Lua and AutoHotkey — including how text is
+encoded and decoded.
+
+Reading::
+
+    with mailslot.create("inbox") as slot:      # timeout=None: reads block
+        for message in slot:                    # bytes, one per message
+            print(mailslot.decode(message))
+
+Writing::
+
+    mailslot.send("inbox", "héllo ☃")           # UTF-8 by default
+    with mailslot.open(r"\\\\.\\mailslot\\inbox") as writer:
+        writer.write(b"raw bytes")
+        writer.write("for a W program", encoding="utf-16le", nul=True)
+
+Names: ``\\\\.\\mailslot\\a\\b`` or the short form ``a\\b`` / ``a/b``,
+compared case-insensitively the Windows way.  Timeouts are in seconds:
+``None`` waits for ever, ``0`` only looks.
+
+Errors are :class:`Error` (an :class:`OSError`) and its subclasses, one per
+error code of the library, which also derive from the matching built-in
+exception where there is one: :class:`NotFound` is a
+:class:`FileNotFoundError`, :class:`Exists` a :class:`FileExistsError`,
+:class:`Timeout` a :class:`TimeoutError`, and so on.  Using a closed object
+raises :class:`ValueError`; arguments of the wrong type raise
+:class:`TypeError`.
+"""
+import asyncio as _asyncio
+import math as _math
+from collections import namedtuple as _namedtuple
+
+from . import _mailslot as _c
+
+__all__ = [
+    "create", "open", "send", "encode", "decode", "detect_encoding",
+    "Mailslot", "Writer", "Info", "Error",
+    "MAX_MESSAGE_SIZE", "MAX_NAME_LENGTH",
+]
+
+#: The version of the mailslot C library this package is built from.
+__version__ = _c.VERSION
+#: The largest message this platform carries, in bytes.
+MAX_MESSAGE_SIZE = _c.MAX_MESSAGE_SIZE
+#: The longest accepted slot name, in UTF-8 bytes.
+MAX_NAME_LENGTH = _c.MAX_NAME_LENGTH
+
+encode = _c.encode
+decode = _c.decode
+detect_encoding = _c.detect_encoding
+
+# Marks "the slot's own timeout" in signatures that also accept None.
+_DEFAULT = object()
+
+# ---------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------
+
+
+class Error(OSError):
+    """An error reported by the mailslot library.
+
+    Attributes: ``code`` (the library's negative error code), ``errname``
+    (its stable short name, e.g. ``"not_found"``), ``strerror`` (a readable
+    message), ``filename`` (the slot name involved, or None) and ``errno``
+    (the operating-system error behind it, or None).
+    """
+
+    def __init__(self, code, name=None, os_error=0):
+        """Make the error for library code CODE about slot NAME."""
+        code = int(code)
+        super().__init__(os_error or None, _c.strerror(code), name)
+        self.code = code
+        self.errname = _c.errname(code)
+
+    def __str__(self):
+        text = f"{self.strerror} ({self.errname})"
+        if self.filename is not None:
+            text += f": {self.filename!r}"
+        return text
+
+    def __reduce__(self):
+        return type(self), (self.code, self.filename, self.errno or 0)
+
+
+# The built-in exception each error code also derives from, if any.
+_BUILTIN_BASES = {
+    "not_found": FileNotFoundError,
+    "exists": FileExistsError,
+    "timeout": TimeoutError,
+    "access_denied": PermissionError,
+    "unsafe_directory": PermissionError,
+    "reader_gone": BrokenPipeError,
+    "interrupted": InterruptedError,
+}
+
+_ERROR_CLASSES = {}
+_CODES = {}
+
+
+def _make_error_classes():
+    """Define one Error subclass per code of the library's error list.
+
+    The list is read from the library itself (codes -1, -2, ... until
+    errname() says "unknown"), so a code added there appears here.  The
+    class name is the short name in CamelCase: not_found -> NotFound.
+    """
+    code = -1
+    while _c.errname(code) != "unknown" and code > -1000:
+        errname = _c.errname(code)
+        name = "".join(part.capitalize() for part in errname.split("_"))
+        bases = (Error,)
+        if errname in _BUILTIN_BASES:
+            bases += (_BUILTIN_BASES[errname],)
+        message = _c.strerror(code)
+        doc = (f"{message[0].upper()}{message[1:]} "
+               f"(code {code}, errname {errname!r}).")
+        cls = type(name, bases, {"__doc__": doc, "__module__": __name__})
+        globals()[name] = cls
+        __all__.append(name)
+        _ERROR_CLASSES[code] = cls
+        _CODES[errname] = code
+        code -= 1
+
+
+_make_error_classes()
+
+
+def _error(code, os_error=0, name=None):
+    """The exception for library code CODE (the C part raises these)."""
+    return _ERROR_CLASSES.get(code, Error)(code, name, os_error)
+
+
+_c._set_error_factory(_error)
+
+
+def _seconds(timeout):
+    """Check a timeout in seconds (None = for ever) as the C part does."""
+    if timeout is None:
+        return None
+    if not isinstance(timeout, (int, float)):
+        raise TypeError("timeout must be a number of seconds or None, not "
+                        f"{type(timeout).__name__}")
+    if _math.isnan(timeout) or timeout < 0:
+        raise ValueError(
+            "timeout must be a non-negative number of seconds or None")
+    return timeout
+
+
+# ---------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------
+
+Info = _namedtuple("Info", "max_size next_size count timeout")
+Info.__doc__ = """The state of a slot, as returned by Mailslot.info()."""
+Info.max_size.__doc__ = "The largest message accepted, in bytes (0: any)."
+Info.next_size.__doc__ = "The size of the next message, or None if none."
+Info.count.__doc__ = "The number of messages queued."
+Info.timeout.__doc__ = "The default read timeout in seconds (None: for ever)."
+
+
+class Mailslot(_c.Reader):
+    """A mailslot this process created, to read messages from.
+
+    ``Mailslot(name, max_size=0, timeout=None)`` is the same as
+    :func:`create`.  Reads return ``bytes`` (``b""`` for an empty message,
+    which is a real message); when no message comes in time they raise
+    :class:`Timeout`, a :class:`TimeoutError`.  Iterating blocks for each
+    next message and ends when the slot is closed.  Use it as a context
+    manager to close it.  For asyncio, see :meth:`read_async` and
+    :meth:`aiter` (``async for message in slot`` works too).
+    """
+
+    __slots__ = ("_waiters", "__weakref__")
+
+    def __new__(cls, name, max_size=0, timeout=None):
+        """Create the slot NAME; see :func:`create`."""
+        self = _c._create(cls, name, max_size, timeout)
+        self._waiters = None
+        return self
+
+    def read_text(self, encoding="auto", errors="replace", timeout=_DEFAULT):
+        """Read the next message and decode it as :func:`decode` does.
+
+        ENCODING is ``"auto"`` (recognise UTF-16LE, UTF-8 and ANSI),
+        ``"utf-8"``, ``"utf-16le"`` or ``"ansi"``; ERRORS is ``"replace"``
+        or ``"strict"``.  They are checked before anything is read.
+        TIMEOUT defaults to the slot's timeout.
+        """
+        decode(b"", encoding, errors)
+        data = self.read() if timeout is _DEFAULT else self.read(timeout)
+        return decode(data, encoding, errors)
+
+    def info(self):
+        """The slot's state: ``Info(max_size, next_size, count, timeout)``.
+
+        ``next_size`` is None when no message is queued; ``count`` is exact.
+        """
+        return Info._make(self._info())
+
+    def __iter__(self):
+        """Yield each message as it arrives; stop when the slot is closed."""
+        while True:
+            try:
+                message = self.read(None)
+            except ValueError:
+                if self.closed:
+                    return
+                raise
+            yield message
+
+    # -- asyncio -----------------------------------------------------------
+
+    async def read_async(self, timeout=_DEFAULT):
+        """Read the next message without blocking the event loop.
+
+        The coroutine sleeps until the slot's descriptor becomes readable
+        (``loop.add_reader``): no polling, no thread.  TIMEOUT defaults to
+        the slot's timeout; when it runs out, raise :class:`Timeout`.
+        Several coroutines may wait on one slot; each message goes to one.
+        """
+        timeout = self.timeout if timeout is _DEFAULT else _seconds(timeout)
+        message = self._poll()
+        if message is not None:
+            return message
+        loop = _asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            if deadline is not None and loop.time() >= deadline:
+                raise _error(_CODES["timeout"], name=self.name)
+            await self._readable(loop, deadline)
+            message = self._poll()
+            if message is not None:
+                return message
+
+    async def aiter(self):
+        """Yield each message as it arrives (``async for``); the slot's
+        timeout does not apply.  Stop when the slot is closed."""
+        while True:
+            try:
+                message = await self.read_async(None)
+            except ValueError:
+                if self.closed:
+                    return
+                raise
+            yield message
+
+    def __aiter__(self):
+        """``async for message in slot`` is ``async for ... in slot.aiter()``."""
+        return self.aiter()
+
+    async def _readable(self, loop, deadline):
+        """Wait until the descriptor is readable or DEADLINE (loop time)."""
+        waiter = loop.create_future()
+        if self._waiters is None:
+            fd = self.fileno()
+            loop.add_reader(fd, self._wake, loop, fd)
+            self._waiters = (fd, [])
+        self._waiters[1].append(waiter)
+        timer = None
+        if deadline is not None:
+            timer = loop.call_at(deadline, _set_done, waiter)
+        try:
+            await waiter
+        finally:
+            if timer is not None:
+                timer.cancel()
+            self._forget(loop, waiter)
+
+    def _wake(self, loop, fd):
+        """The descriptor is readable: wake every waiting coroutine."""
+        loop.remove_reader(fd)
+        waiters, self._waiters = self._waiters, None
+        if waiters is not None:
+            for waiter in waiters[1]:
+                _set_done(waiter)
+
+    def _forget(self, loop, waiter):
+        """Drop WAITER; the last one gone stops watching the descriptor."""
+        if self._waiters is None:
+            return
+        fd, waiters = self._waiters
+        if waiter in waiters:
+            waiters.remove(waiter)
+        if not waiters:
+            self._waiters = None
+            loop.remove_reader(fd)
+
+    # -- the rest of the protocol --------------------------------------------
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __repr__(self):
+        cls = type(self)
+        state = "closed" if self.closed else f"timeout={self.timeout!r}"
+        return (f"<{cls.__module__}.{cls.__qualname__} name={self.name!r} "
+                f"{state}>")
+
+
+def _set_done(future):
+    """Complete FUTURE unless it is already done or cancelled."""
+    if not future.done():
+        future.set_result(None)
+
+
+def create(name, max_size=0, timeout=None):
+    """Create the mailslot NAME and return it as a :class:`Mailslot`.
+
+    NAME is ``\\\\.\\mailslot\\a\\b`` or the short form ``a\\b`` / ``a/b``
+    (local names only).  MAX_SIZE is the largest message accepted in bytes
+    (0: any).  TIMEOUT is the default read timeout in seconds: None (the
+    default) blocks, 0 only looks.  Raises :class:`Exists` when a live
+    reader has the name, and :class:`InvalidName` for a bad name.
+    """
+    return Mailslot(name, max_size, timeout)
+
+
+# ---------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------
+
+
+class Writer(_c.Writer):
+    """A mailslot opened for writing; ``Writer(name)`` is :func:`open`.
+
+    :meth:`write` sends one message per call.  Use it as a context manager
+    to close it.
+    """
+
+    __slots__ = ("__weakref__",)
+
+    def __new__(cls, name):
+        """Open the slot NAME for writing; see :func:`open`."""
+        return _c._open(cls, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __repr__(self):
+        cls = type(self)
+        state = " closed" if self.closed else ""
+        return f"<{cls.__module__}.{cls.__qualname__} name={self.name!r}{state}>"
+
+
+def open(name):  # noqa: A001 - the module's verb, as in socket/os
+    """Open the mailslot NAME for writing and return a :class:`Writer`.
+
+    A local name needs a live reader, else :class:`NotFound` (a
+    :class:`FileNotFoundError`) is raised.  Remote names
+    (``\\\\host\\mailslot\\x``, ``\\\\*\\mailslot\\x``) raise
+    :class:`NotSupported` on Linux for now.
+    """
+    return Writer(name)
+
+
+def send(name, data, *, encoding="utf-8", nul=False):
+    """Send one message to the mailslot NAME: open, write, close.
+
+    DATA is any bytes-like object (sent as it is) or a str, encoded with
+    ENCODING (``"utf-8"``, ``"utf-16le"`` or ``"ansi"``) and followed by a
+    NUL terminator when NUL is true.  Return the number of bytes sent.
+    Bad input raises before anything is sent.
+    """
+    return _c.send(name, data, encoding=encoding, nul=nul)

@@ -1,0 +1,94 @@
+/*
+ * binding.h -- what the parts of the _mailslot extension share.
+ *
+ * The extension is built for the Limited API of Python 3.9, so one abi3
+ * binary serves every later Python.  That API has no PyType_GetModule(),
+ * so each object keeps a strong reference to the module that made it and
+ * reaches the module state through it.
+ */
+#ifndef MAILSLOT_PY_BINDING_H
+#define MAILSLOT_PY_BINDING_H
+
+#ifndef Py_LIMITED_API
+#define Py_LIMITED_API 0x03090000
+#endif
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "mailslot.h"
+
+/* Per-module state: everything the C code needs that Python provides. */
+typedef struct module_state {
+    PyObject *reader_type;   /* _mailslot.Reader */
+    PyObject *writer_type;   /* _mailslot.Writer */
+    PyObject *error_factory; /* factory(code, os_error, name) -> exception */
+    PyObject *monotonic;     /* time.monotonic */
+} module_state;
+
+module_state *ms_state(PyObject *module);
+
+/*
+ * Raise the mailslot.Error subclass for CODE (a MAILSLOT_E* value) about
+ * the slot NAME (may be NULL), with the OS error OS_ERROR (0: none) or,
+ * for ms_raise(), the one the failing library call of this thread left.
+ * They return NULL so callers can "return ms_raise(...)".
+ */
+PyObject *ms_raise(PyObject *module, int code, PyObject *name);
+PyObject *ms_raise_os(PyObject *module, int code, int os_error,
+    PyObject *name);
+/* Raise ValueError for an operation on a closed object; returns NULL. */
+PyObject *ms_raise_closed(const char *what);
+/* Raise TypeError "WHAT must be EXPECTED, not TYPE"; returns NULL. */
+PyObject *ms_type_error(const char *what, const char *expected,
+    PyObject *obj);
+
+/*
+ * Timeouts: Python seconds (None = forever) to C milliseconds (-1 =
+ * forever) and back.  Returns 0, or -1 with TypeError, ValueError or
+ * OverflowError set.
+ */
+int ms_timeout_from_py(PyObject *obj, int32_t *ms);
+PyObject *ms_timeout_to_py(int32_t ms);
+/* time.monotonic() in seconds; returns -1 with an exception set. */
+int ms_monotonic(PyObject *module, double *now);
+
+/*
+ * A slot name as NUL-terminated UTF-8 bytes (a new reference), or NULL
+ * with TypeError (not a str) or mailslot.Error invalid_name (an embedded
+ * NUL, which C would silently cut off) set.
+ */
+PyObject *ms_name_bytes(PyObject *module, PyObject *name);
+
+/*
+ * The bytes of any bytes-like object (not str): OBJ itself when it is
+ * bytes, else a copy.  A new reference, or NULL with TypeError ("WHAT
+ * must be EXPECTED, not TYPE").
+ */
+PyObject *ms_bytes_like(PyObject *obj, const char *what,
+    const char *expected);
+
+/*
+ * The bytes of a message: DATA itself when it is bytes, a copy of any
+ * other bytes-like object, or a str encoded by the core (ENCODING, NUL
+ * terminator when NUL is true).  A new reference, or NULL with an
+ * exception (TypeError for anything else).
+ */
+PyObject *ms_message_bytes(PyObject *module, PyObject *data,
+    const char *encoding, int nul);
+
+/* Types and the factories that create their instances. */
+extern PyType_Spec ms_reader_spec;
+extern PyType_Spec ms_writer_spec;
+PyObject *ms_reader_new(PyObject *module, PyTypeObject *cls, PyObject *name,
+    uint32_t max_size, int32_t timeout_ms);
+PyObject *ms_writer_new(PyObject *module, PyTypeObject *cls, PyObject *name);
+
+/* Module functions defined in codec.c. */
+PyObject *ms_encode(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *ms_decode(PyObject *module, PyObject *args, PyObject *kwargs);
+PyObject *ms_detect_encoding(PyObject *module, PyObject *data);
+extern const char ms_encode_doc[];
+extern const char ms_decode_doc[];
+extern const char ms_detect_encoding_doc[];
+
+#endif

@@ -1,0 +1,429 @@
+/*
+ * module.c -- the _mailslot module: its state, error raising, argument
+ * conversions shared by the types, and the module-level functions.
+ *
+ * The public package is mailslot/__init__.py; this module is its private
+ * engine.  The package builds the exception classes from the core's error
+ * list and hands this module a factory for them (_set_error_factory), so
+ * the classes live in one place and the C code raises them by code.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "binding.h"
+
+module_state *
+ms_state(PyObject *module)
+{
+    return (module_state *)PyModule_GetState(module);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Errors                                                                 */
+/* ---------------------------------------------------------------------- */
+
+PyObject *
+ms_raise(PyObject *module, int code, PyObject *name)
+{
+    /* Read the OS error first: it is per thread and any call may reset it. */
+    return ms_raise_os(module, code, mailslot_last_os_error(), name);
+}
+
+PyObject *
+ms_raise_os(PyObject *module, int code, int os_error, PyObject *name)
+{
+    module_state *st = ms_state(module);
+    PyObject *exc;
+
+    if (st->error_factory == NULL) {
+        /* Only reachable when _mailslot is imported without the package. */
+        PyErr_Format(PyExc_OSError, "%s (%s)", mailslot_strerror(code),
+            mailslot_errname(code));
+        return NULL;
+    }
+    exc = PyObject_CallFunction(st->error_factory, "iiO", code, os_error,
+        name != NULL ? name : Py_None);
+    if (exc == NULL)
+        return NULL;
+    PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+    Py_DECREF(exc);
+    return NULL;
+}
+
+PyObject *
+ms_raise_closed(const char *what)
+{
+    PyErr_Format(PyExc_ValueError, "I/O operation on closed %s", what);
+    return NULL;
+}
+
+PyObject *
+ms_type_error(const char *what, const char *expected, PyObject *obj)
+{
+    PyObject *tname;
+
+    tname = PyObject_GetAttrString((PyObject *)Py_TYPE(obj), "__name__");
+    if (tname == NULL)
+        return NULL;
+    PyErr_Format(PyExc_TypeError, "%s must be %s, not %U", what, expected,
+        tname);
+    Py_DECREF(tname);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Conversions                                                            */
+/* ---------------------------------------------------------------------- */
+
+int
+ms_timeout_from_py(PyObject *obj, int32_t *ms)
+{
+    double s, m;
+
+    if (obj == Py_None) {
+        *ms = MAILSLOT_TIMEOUT_FOREVER;
+        return 0;
+    }
+    if (!PyFloat_Check(obj) && !PyLong_Check(obj)) {
+        ms_type_error("timeout", "a number of seconds or None", obj);
+        return -1;
+    }
+    s = PyFloat_AsDouble(obj);
+    if (s == -1.0 && PyErr_Occurred())
+        return -1;
+    if (isnan(s) || s < 0) {
+        PyErr_SetString(PyExc_ValueError,
+            "timeout must be a non-negative number of seconds or None");
+        return -1;
+    }
+    /* Round up, as the socket module does: 0.0001 s waits, it never polls. */
+    m = ceil(s * 1000.0);
+    if (m > (double)INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError,
+            "timeout too large (the limit is 2147483.647 seconds)");
+        return -1;
+    }
+    *ms = (int32_t)m;
+    return 0;
+}
+
+PyObject *
+ms_timeout_to_py(int32_t ms)
+{
+    if (ms < 0)
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble(ms / 1000.0);
+}
+
+int
+ms_monotonic(PyObject *module, double *now)
+{
+    PyObject *t = PyObject_CallObject(ms_state(module)->monotonic, NULL);
+
+    if (t == NULL)
+        return -1;
+    *now = PyFloat_AsDouble(t);
+    Py_DECREF(t);
+    return *now == -1.0 && PyErr_Occurred() ? -1 : 0;
+}
+
+PyObject *
+ms_name_bytes(PyObject *module, PyObject *name)
+{
+    PyObject *b;
+    char *p;
+    Py_ssize_t n;
+
+    if (!PyUnicode_Check(name))
+        return ms_type_error("mailslot name", "str", name);
+    /* Lone surrogates pass through so that the core refuses them, with
+     * the same error as in C: invalid_name. */
+    b = PyUnicode_AsEncodedString(name, "utf-8", "surrogatepass");
+    if (b == NULL || PyBytes_AsStringAndSize(b, &p, &n) < 0) {
+        Py_XDECREF(b);
+        return NULL;
+    }
+    if (memchr(p, 0, (size_t)n) != NULL) {
+        Py_DECREF(b);
+        return ms_raise_os(module, MAILSLOT_ENAME, 0, name);
+    }
+    return b;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Module functions                                                       */
+/* ---------------------------------------------------------------------- */
+
+/* Check that CLS is a subclass of the type in SLOT. */
+static int
+check_class(PyObject *cls, PyObject *base)
+{
+    int ok;
+
+    if (!PyType_Check(cls)) {
+        ms_type_error("cls", "a type", cls);
+        return -1;
+    }
+    ok = PyObject_IsSubclass(cls, base);
+    if (ok == 0)
+        PyErr_SetString(PyExc_TypeError, "cls has the wrong base class");
+    return ok == 1 ? 0 : -1;
+}
+
+static int
+max_size_from_py(PyObject *obj, uint32_t *out)
+{
+    PyObject *index = PyNumber_Index(obj);
+    unsigned long long v;
+
+    if (index == NULL)
+        return -1;
+    v = PyLong_AsUnsignedLongLong(index);
+    Py_DECREF(index);
+    if (v == (unsigned long long)-1 && PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+            return -1;
+        PyErr_Clear();
+        v = (unsigned long long)UINT32_MAX + 1;
+    }
+    if (v > UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError,
+            "max_size must be between 0 (any size) and 4294967295");
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static PyObject *
+mod_create(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = { "cls", "name", "max_size", "timeout", NULL };
+    PyObject *cls, *name, *max_obj = NULL, *timeout = Py_None;
+    uint32_t max_size = 0;
+    int32_t ms;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|OO", kwlist, &cls,
+            &name, &max_obj, &timeout))
+        return NULL;
+    if (check_class(cls, ms_state(module)->reader_type) < 0 ||
+        (max_obj != NULL && max_size_from_py(max_obj, &max_size) < 0) ||
+        ms_timeout_from_py(timeout, &ms) < 0)
+        return NULL;
+    return ms_reader_new(module, (PyTypeObject *)cls, name, max_size, ms);
+}
+
+static PyObject *
+mod_open(PyObject *module, PyObject *args)
+{
+    PyObject *cls, *name;
+
+    if (!PyArg_ParseTuple(args, "OO", &cls, &name))
+        return NULL;
+    if (check_class(cls, ms_state(module)->writer_type) < 0)
+        return NULL;
+    return ms_writer_new(module, (PyTypeObject *)cls, name);
+}
+
+static PyObject *
+mod_send(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = { "name", "data", "encoding", "nul", NULL };
+    PyObject *name, *data, *name_b, *msg;
+    const char *encoding = "utf-8";
+    char *p;
+    Py_ssize_t n;
+    int nul = 0, rc;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$sp", kwlist, &name,
+            &data, &encoding, &nul))
+        return NULL;
+    name_b = ms_name_bytes(module, name);
+    if (name_b == NULL)
+        return NULL;
+    /* Build the whole message first: bad input must send nothing. */
+    msg = ms_message_bytes(module, data, encoding, nul);
+    if (msg == NULL || PyBytes_AsStringAndSize(msg, &p, &n) < 0) {
+        Py_DECREF(name_b);
+        Py_XDECREF(msg);
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    rc = mailslot_send(PyBytes_AsString(name_b), p, (size_t)n);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(name_b);
+    Py_DECREF(msg);
+    if (rc != 0)
+        return ms_raise(module, rc, name);
+    return PyLong_FromSsize_t(n);
+}
+
+static PyObject *
+mod_errname(PyObject *module, PyObject *arg)
+{
+    int code = (int)PyLong_AsLong(arg);
+
+    if (code == -1 && PyErr_Occurred())
+        return NULL;
+    return PyUnicode_FromString(mailslot_errname(code));
+}
+
+static PyObject *
+mod_strerror(PyObject *module, PyObject *arg)
+{
+    int code = (int)PyLong_AsLong(arg);
+
+    if (code == -1 && PyErr_Occurred())
+        return NULL;
+    return PyUnicode_FromString(mailslot_strerror(code));
+}
+
+static PyObject *
+mod_set_error_factory(PyObject *module, PyObject *factory)
+{
+    module_state *st = ms_state(module);
+    PyObject *old = st->error_factory;
+
+    if (!PyCallable_Check(factory))
+        return ms_type_error("factory", "callable", factory);
+    Py_INCREF(factory);
+    st->error_factory = factory;
+    Py_XDECREF(old);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    { "_create", (PyCFunction)(void (*)(void))mod_create,
+      METH_VARARGS | METH_KEYWORDS,
+      "_create(cls, name, max_size=0, timeout=None)\n--\n\n"
+      "Create the slot NAME and return a new CLS (a Reader subclass)." },
+    { "_open", mod_open, METH_VARARGS,
+      "_open(cls, name)\n--\n\n"
+      "Open the slot NAME for writing and return a new CLS (a Writer "
+      "subclass)." },
+    { "send", (PyCFunction)(void (*)(void))mod_send,
+      METH_VARARGS | METH_KEYWORDS,
+      "send($module, name, data, *, encoding='utf-8', nul=False)\n--\n\n"
+      "Send one message to the slot NAME (open, write, close) and return\n"
+      "the number of bytes sent.\n\n"
+      "DATA is any bytes-like object, sent as it is, or a str encoded\n"
+      "with ENCODING ('utf-8', 'utf-16le' or 'ansi'), with a NUL\n"
+      "terminator appended when NUL is true.  Bad input raises before\n"
+      "anything is sent." },
+    { "encode", (PyCFunction)(void (*)(void))ms_encode,
+      METH_VARARGS | METH_KEYWORDS, ms_encode_doc },
+    { "decode", (PyCFunction)(void (*)(void))ms_decode,
+      METH_VARARGS | METH_KEYWORDS, ms_decode_doc },
+    { "detect_encoding", ms_detect_encoding, METH_O,
+      ms_detect_encoding_doc },
+    { "errname", mod_errname, METH_O,
+      "errname($module, code, /)\n--\n\n"
+      "The stable short name of a core error code ('unknown' if none)." },
+    { "strerror", mod_strerror, METH_O,
+      "strerror($module, code, /)\n--\n\n"
+      "The readable message of a core error code." },
+    { "_set_error_factory", mod_set_error_factory, METH_O,
+      "_set_error_factory($module, factory, /)\n--\n\n"
+      "Set the callable factory(code, os_error, name) that makes the\n"
+      "exception raised for a core error code." },
+    { NULL, NULL, 0, NULL }
+};
+
+/* ---------------------------------------------------------------------- */
+/* Module definition (multi-phase init)                                   */
+/* ---------------------------------------------------------------------- */
+
+static int
+add_type(PyObject *module, PyType_Spec *spec, const char *name,
+    PyObject **slot)
+{
+    PyObject *t = PyType_FromSpec(spec);
+
+    if (t == NULL)
+        return -1;
+    *slot = t;
+    Py_INCREF(t);
+    if (PyModule_AddObject(module, name, t) < 0) {
+        Py_DECREF(t);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+module_exec(PyObject *module)
+{
+    module_state *st = ms_state(module);
+    PyObject *time;
+
+    time = PyImport_ImportModule("time");
+    if (time == NULL)
+        return -1;
+    st->monotonic = PyObject_GetAttrString(time, "monotonic");
+    Py_DECREF(time);
+    if (st->monotonic == NULL)
+        return -1;
+    if (add_type(module, &ms_reader_spec, "Reader", &st->reader_type) < 0 ||
+        add_type(module, &ms_writer_spec, "Writer", &st->writer_type) < 0)
+        return -1;
+    if (PyModule_AddStringConstant(module, "VERSION", mailslot_version()) ||
+        PyModule_AddIntConstant(module, "MAX_MESSAGE_SIZE",
+            (long)mailslot_max_message_size()) ||
+        PyModule_AddIntConstant(module, "MAX_NAME_LENGTH",
+            (long)mailslot_max_name_length()))
+        return -1;
+    return 0;
+}
+
+static int
+module_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    module_state *st = ms_state(module);
+
+    Py_VISIT(st->reader_type);
+    Py_VISIT(st->writer_type);
+    Py_VISIT(st->error_factory);
+    Py_VISIT(st->monotonic);
+    return 0;
+}
+
+static int
+module_clear(PyObject *module)
+{
+    module_state *st = ms_state(module);
+
+    Py_CLEAR(st->reader_type);
+    Py_CLEAR(st->writer_type);
+    Py_CLEAR(st->error_factory);
+    Py_CLEAR(st->monotonic);
+    return 0;
+}
+
+static void
+module_free(void *module)
+{
+    module_clear((PyObject *)module);
+}
+
+static PyModuleDef_Slot module_slots[] = {
+    { Py_mod_exec, (void *)module_exec },
+    { 0, NULL }
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT,
+    "_mailslot",
+    "The C engine of the mailslot package; use 'import mailslot'.",
+    sizeof(module_state),
+    module_methods,
+    module_slots,
+    module_traverse,
+    module_clear,
+    module_free,
+};
+
+PyMODINIT_FUNC
+PyInit__mailslot(void)
+{
+    return PyModuleDef_Init(&module_def);
+}

@@ -1,0 +1,391 @@
+/*
+ * reader.c -- _mailslot.Reader: the slot a process created and reads.
+ *
+ * Reads take the non-blocking path first, with the GIL held; only when
+ * no message is queued do they release the GIL and sleep in the core.
+ * The core returns MAILSLOT_EINTR when a signal interrupts that sleep
+ * (the POSIX backend waits in poll()), so the handlers run at once:
+ * Ctrl-C raises KeyboardInterrupt, any other handler that returns lets
+ * the read go back to waiting for the time that is left (PEP 475).
+ * Nothing is consumed by an interrupted read.
+ */
+#include <math.h>
+
+#include "binding.h"
+
+typedef struct ReaderObject {
+    PyObject_HEAD
+    mailslot_reader *r; /* freed only in dealloc: close() keeps the memory */
+    PyObject *module;   /* the _mailslot module, for its state */
+    PyObject *name;     /* the str the slot was created with */
+    int32_t timeout_ms; /* the default read timeout, as given to the core */
+    int closed;
+} ReaderObject;
+
+/* wait_message() result when a Python exception is set (not a core code). */
+#define WAIT_PYERR 1
+
+/* The time budget of one read() call across interrupted waits. */
+typedef struct wait_clock {
+    int32_t timeout_ms; /* the whole budget: -1 forever, 0 poll */
+    int started;
+    double deadline;    /* monotonic seconds, once started */
+} wait_clock;
+
+/* Milliseconds left on C (or -1: forever); -1 return with an exception. */
+static int
+time_left(ReaderObject *self, wait_clock *c, int32_t *left)
+{
+    double now, ms;
+
+    *left = c->timeout_ms;
+    if (c->timeout_ms <= 0)
+        return 0;
+    if (ms_monotonic(self->module, &now) < 0)
+        return -1;
+    if (!c->started) {
+        c->started = 1;
+        c->deadline = now + c->timeout_ms / 1000.0;
+        return 0;
+    }
+    ms = ceil((c->deadline - now) * 1000.0);
+    if (ms < c->timeout_ms)
+        *left = ms > 0 ? (int32_t)ms : 0;
+    return 0;
+}
+
+/*
+ * Sleep, with the GIL released, until a message is queued or the time on
+ * C runs out.  Returns what mailslot_read() returns for a zero-capacity
+ * read (0 for an empty message, which it consumed; MAILSLOT_EBUFFER with
+ * *NEED the size of a longer one), or WAIT_PYERR.
+ */
+static int
+wait_message(ReaderObject *self, wait_clock *c, size_t *need)
+{
+    int32_t left;
+    int rc;
+
+    for (;;) {
+        if (time_left(self, c, &left) < 0)
+            return WAIT_PYERR;
+        Py_BEGIN_ALLOW_THREADS
+        rc = mailslot_read(self->r, NULL, 0, need, left);
+        Py_END_ALLOW_THREADS
+        if (rc != MAILSLOT_EINTR)
+            return rc;
+        if (PyErr_CheckSignals() < 0)
+            return WAIT_PYERR;
+    }
+}
+
+/* Turn a failed read into its exception, or None for an empty poll. */
+static PyObject *
+read_failed(ReaderObject *self, int rc, int none_if_empty)
+{
+    if (rc == WAIT_PYERR)
+        return NULL;
+    if (rc == MAILSLOT_ETIMEOUT && none_if_empty)
+        Py_RETURN_NONE;
+    if (rc == MAILSLOT_ECLOSED && self->closed)
+        return ms_raise_closed("mailslot"); /* closed by another thread */
+    return ms_raise(self->module, rc, self->name);
+}
+
+/* MSG holding only its first LEN bytes (LEN <= its size). */
+static PyObject *
+truncated(PyObject *msg, size_t len)
+{
+    PyObject *copy;
+
+    if ((Py_ssize_t)len == PyBytes_Size(msg))
+        return msg;
+    copy = PyBytes_FromStringAndSize(PyBytes_AsString(msg), (Py_ssize_t)len);
+    Py_DECREF(msg);
+    return copy;
+}
+
+/*
+ * Read one message into a bytes object of its exact size: learn the size
+ * (waiting if need be), then copy the message straight into the bytes.
+ */
+static PyObject *
+read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty)
+{
+    wait_clock clock = { timeout_ms, 0, 0.0 };
+    PyObject *msg;
+    size_t need = 0, len = 0;
+    int rc;
+
+    if (self->closed)
+        return ms_raise_closed("mailslot");
+    for (;;) {
+        rc = mailslot_read(self->r, NULL, 0, &need, 0);
+        if (rc == MAILSLOT_ETIMEOUT && timeout_ms != 0)
+            rc = wait_message(self, &clock, &need);
+        if (rc == 0)
+            return PyBytes_FromStringAndSize(NULL, 0); /* empty message */
+        if (rc != MAILSLOT_EBUFFER)
+            return read_failed(self, rc, none_if_empty);
+        msg = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)need);
+        if (msg == NULL)
+            return NULL;
+        rc = mailslot_read(self->r, PyBytes_AsString(msg), need, &len, 0);
+        if (rc == 0)
+            return truncated(msg, len);
+        Py_DECREF(msg);
+        /* Another thread that shares this reader took the message between
+         * the two calls: wait again, for the time that is left. */
+        if (rc != MAILSLOT_EBUFFER && rc != MAILSLOT_ETIMEOUT)
+            return read_failed(self, rc, 0);
+    }
+}
+
+static PyObject *
+reader_read(ReaderObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = { "timeout", NULL };
+    PyObject *timeout = NULL;
+    int32_t ms = self->timeout_ms;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:read", kwlist,
+            &timeout))
+        return NULL;
+    if (timeout != NULL && ms_timeout_from_py(timeout, &ms) < 0)
+        return NULL;
+    return read_message(self, ms, 0);
+}
+
+static PyObject *
+reader_poll(ReaderObject *self, PyObject *unused)
+{
+    return read_message(self, 0, 1);
+}
+
+static PyObject *
+reader_close(ReaderObject *self, PyObject *unused)
+{
+    if (!self->closed) {
+        self->closed = 1;
+        /* Closing wakes blocked reads and joins the core's thread. */
+        Py_BEGIN_ALLOW_THREADS
+        mailslot_reader_close(self->r);
+        Py_END_ALLOW_THREADS
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+reader_fileno(ReaderObject *self, PyObject *unused)
+{
+    intptr_t fd;
+    int rc;
+
+    if (self->closed)
+        return ms_raise_closed("mailslot");
+    rc = mailslot_reader_fd(self->r, &fd);
+    if (rc != 0)
+        return ms_raise(self->module, rc, self->name);
+    return PyLong_FromLongLong((long long)fd);
+}
+
+static PyObject *
+reader_info(ReaderObject *self, PyObject *unused)
+{
+    mailslot_info info = { sizeof info, 0, 0, 0, 0 };
+    PyObject *next, *timeout;
+    int rc;
+
+    if (self->closed)
+        return ms_raise_closed("mailslot");
+    rc = mailslot_get_info(self->r, &info);
+    if (rc != 0)
+        return ms_raise(self->module, rc, self->name);
+    if (info.next_size < 0) {
+        Py_INCREF(Py_None);
+        next = Py_None;
+    } else {
+        next = PyLong_FromLongLong((long long)info.next_size);
+    }
+    timeout = ms_timeout_to_py(info.read_timeout_ms);
+    if (next == NULL || timeout == NULL) {
+        Py_XDECREF(next);
+        Py_XDECREF(timeout);
+        return NULL;
+    }
+    return Py_BuildValue("(kNkN)", (unsigned long)info.max_message_size,
+        next, (unsigned long)info.count, timeout);
+}
+
+static PyObject *
+reader_get_timeout(ReaderObject *self, void *closure)
+{
+    return ms_timeout_to_py(self->timeout_ms);
+}
+
+static int
+reader_set_timeout(ReaderObject *self, PyObject *value, void *closure)
+{
+    int32_t ms;
+    int rc;
+
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete the timeout");
+        return -1;
+    }
+    if (ms_timeout_from_py(value, &ms) < 0)
+        return -1;
+    if (self->closed) {
+        ms_raise_closed("mailslot");
+        return -1;
+    }
+    rc = mailslot_set_timeout(self->r, ms);
+    if (rc != 0) {
+        ms_raise(self->module, rc, self->name);
+        return -1;
+    }
+    self->timeout_ms = ms;
+    return 0;
+}
+
+static PyObject *
+reader_get_name(ReaderObject *self, void *closure)
+{
+    Py_INCREF(self->name);
+    return self->name;
+}
+
+static PyObject *
+reader_get_closed(ReaderObject *self, void *closure)
+{
+    return PyBool_FromLong(self->closed);
+}
+
+PyObject *
+ms_reader_new(PyObject *module, PyTypeObject *cls, PyObject *name,
+    uint32_t max_size, int32_t timeout_ms)
+{
+    mailslot_options opts = MAILSLOT_OPTIONS_INIT;
+    mailslot_reader *r = NULL;
+    ReaderObject *self;
+    PyObject *name_b;
+    allocfunc alloc;
+    int rc;
+
+    name_b = ms_name_bytes(module, name);
+    if (name_b == NULL)
+        return NULL;
+    opts.max_message_size = max_size;
+    opts.read_timeout_ms = timeout_ms;
+    rc = mailslot_create(PyBytes_AsString(name_b), &opts, &r);
+    Py_DECREF(name_b);
+    if (rc != 0)
+        return ms_raise(module, rc, name);
+    alloc = (allocfunc)PyType_GetSlot(cls, Py_tp_alloc);
+    self = alloc != NULL ? (ReaderObject *)alloc(cls, 0) : NULL;
+    if (self == NULL) {
+        mailslot_reader_free(r);
+        return NULL;
+    }
+    self->r = r;
+    Py_INCREF(module);
+    self->module = module;
+    Py_INCREF(name);
+    self->name = name;
+    self->timeout_ms = timeout_ms;
+    self->closed = 0;
+    return (PyObject *)self;
+}
+
+static PyObject *
+reader_tp_new(PyTypeObject *cls, PyObject *args, PyObject *kwargs)
+{
+    PyErr_SetString(PyExc_TypeError,
+        "_mailslot.Reader cannot be instantiated; use mailslot.create()");
+    return NULL;
+}
+
+static int
+reader_traverse(ReaderObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->module);
+    Py_VISIT(self->name);
+    return 0;
+}
+
+static void
+reader_dealloc(ReaderObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+
+    PyObject_GC_UnTrack(self);
+    if (self->r != NULL) {
+        Py_BEGIN_ALLOW_THREADS
+        mailslot_reader_free(self->r);
+        Py_END_ALLOW_THREADS
+        self->r = NULL;
+    }
+    Py_CLEAR(self->module);
+    Py_CLEAR(self->name);
+    tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyMethodDef reader_methods[] = {
+    { "read", (PyCFunction)(void (*)(void))reader_read,
+      METH_VARARGS | METH_KEYWORDS,
+      "read($self, /, timeout=<the slot's timeout>)\n--\n\n"
+      "Read the next message and return its bytes (b'' for an empty\n"
+      "message).\n\n"
+      "TIMEOUT is in seconds: None waits for ever, 0 only looks.  When\n"
+      "no message comes in time, raise mailslot.Timeout (a TimeoutError).\n"
+      "The wait releases the GIL and is interrupted by Ctrl-C\n"
+      "(KeyboardInterrupt); nothing is lost when it is." },
+    { "_poll", (PyCFunction)reader_poll, METH_NOARGS,
+      "_poll($self, /)\n--\n\n"
+      "The next message if one is queued, else None; never waits." },
+    { "close", (PyCFunction)reader_close, METH_NOARGS,
+      "close($self, /)\n--\n\n"
+      "Close the slot: unread messages are discarded and the name is\n"
+      "freed.  A read blocked in another thread raises ValueError.\n"
+      "Calling close() again does nothing." },
+    { "fileno", (PyCFunction)reader_fileno, METH_NOARGS,
+      "fileno($self, /)\n--\n\n"
+      "A descriptor that is readable while a message is queued, for\n"
+      "select, selectors and asyncio.  It belongs to the slot: do not\n"
+      "close it or read from it." },
+    { "_info", (PyCFunction)reader_info, METH_NOARGS,
+      "_info($self, /)\n--\n\n"
+      "(max_size, next_size or None, count, timeout) as a tuple." },
+    { NULL, NULL, 0, NULL }
+};
+
+static PyGetSetDef reader_getset[] = {
+    { "name", (getter)reader_get_name, NULL,
+      "The name the slot was created with.", NULL },
+    { "closed", (getter)reader_get_closed, NULL,
+      "True once close() was called.", NULL },
+    { "timeout", (getter)reader_get_timeout, (setter)reader_set_timeout,
+      "The default read timeout in seconds (None: wait for ever).", NULL },
+    { NULL, NULL, NULL, NULL, NULL }
+};
+
+static PyType_Slot reader_slots[] = {
+    { Py_tp_doc, "The C base of mailslot.Mailslot (a slot to read)." },
+    { Py_tp_new, reader_tp_new },
+    { Py_tp_dealloc, reader_dealloc },
+    { Py_tp_traverse, reader_traverse },
+    { Py_tp_methods, reader_methods },
+    { Py_tp_getset, reader_getset },
+    { 0, NULL }
+};
+
+PyType_Spec ms_reader_spec = {
+    "_mailslot.Reader",
+    sizeof(ReaderObject),
+    0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    reader_slots,
+};

@@ -1,0 +1,375 @@
+/*
+ * lmailslot.c -- the Lua 5.4 module "mailslot": Lua types and errors over
+ * the public C API in mailslot.h, and nothing else.  This file holds the
+ * module table, the writer, the text codec and the helpers that the
+ * reader (lreader.c) shares; lmailslot.h says what the conventions are.
+ */
+#include <string.h>
+
+#include "lmailslot.h"
+
+#define WRITER_MT "mailslot.writer"
+
+typedef struct writer_box {
+    mailslot_writer *w; /* NULL once closed; user value 1 is the name */
+} writer_box;
+
+/* ---------------------------------------------------------------------- */
+/* Shared helpers                                                         */
+/* ---------------------------------------------------------------------- */
+
+int
+lmailslot_push_failure(lua_State *L, int code)
+{
+    luaL_pushfail(L);
+    lua_pushstring(L, mailslot_strerror(code));
+    lua_pushstring(L, mailslot_errname(code));
+    return 3;
+}
+
+/*
+ * The number at IDX, in seconds, as the core's milliseconds (ARG names the
+ * argument in error messages).  A fraction of a millisecond rounds up, so
+ * that a tiny positive timeout still waits instead of turning into a poll.
+ */
+int32_t
+lmailslot_to_ms(lua_State *L, int idx, int arg)
+{
+    lua_Number s = lua_tonumber(L, idx), ms;
+    int32_t whole;
+
+    luaL_argcheck(L, s == s, arg, "timeout is not a number (NaN)");
+    if (s < 0)
+        return MAILSLOT_TIMEOUT_FOREVER;
+    ms = s * 1000.0;
+    /* About 24.8 days and more (math.huge included): wait forever. */
+    if (ms >= (lua_Number)INT32_MAX)
+        return MAILSLOT_TIMEOUT_FOREVER;
+    whole = (int32_t)ms;
+    return whole < ms ? whole + 1 : whole;
+}
+
+/* A timeout argument; absent or nil gives IF_NIL. */
+int32_t
+lmailslot_check_timeout(lua_State *L, int arg, int32_t if_nil)
+{
+    if (lua_isnoneornil(L, arg))
+        return if_nil;
+    luaL_checknumber(L, arg);
+    return lmailslot_to_ms(L, arg, arg);
+}
+
+/* Milliseconds back to seconds; waiting forever is nil. */
+void
+lmailslot_push_timeout(lua_State *L, int32_t ms)
+{
+    if (ms < 0)
+        lua_pushnil(L);
+    else if (ms % 1000 == 0)
+        lua_pushinteger(L, ms / 1000);
+    else
+        lua_pushnumber(L, (lua_Number)ms / 1000.0);
+}
+
+/*
+ * An encoding argument: nil gives IF_NIL, otherwise one of the core's
+ * names.  An unknown name is a programming error, so it raises.
+ */
+int
+lmailslot_check_encoding(lua_State *L, int arg, int if_nil)
+{
+    const char *name;
+    int enc;
+
+    if (lua_isnoneornil(L, arg))
+        return if_nil;
+    name = luaL_checkstring(L, arg);
+    enc = mailslot_encoding_from_name(name);
+    if (enc < 0)
+        return luaL_argerror(L, arg,
+                             lua_pushfstring(L, "unknown encoding '%s'", name));
+    return enc;
+}
+
+/* Encoding makes no guesses: "auto" is only for reading. */
+static int
+check_write_encoding(lua_State *L, int arg, int if_nil)
+{
+    int enc = lmailslot_check_encoding(L, arg, if_nil);
+
+    luaL_argcheck(L, enc != MAILSLOT_ENC_AUTO, arg,
+                  "'auto' is for decoding only");
+    return enc;
+}
+
+/*
+ * A name for the core.  The core takes a C string, so a Lua string with
+ * an embedded NUL would silently name another slot: refuse it here.
+ */
+const char *
+lmailslot_check_name(lua_State *L, int arg, int *ok)
+{
+    size_t len;
+    const char *name = luaL_checklstring(L, arg, &len);
+
+    *ok = strlen(name) == len;
+    return name;
+}
+
+/*
+ * Encode TEXT with the core and push the bytes.  Returns 0, or an error
+ * code with nothing pushed.  The bytes are built in a luaL_Buffer, so a
+ * memory error raised by Lua cannot leak them.
+ */
+static int
+push_encoded(lua_State *L, const char *text, size_t len, int enc, int flags)
+{
+    luaL_Buffer b;
+    size_t need = 0;
+    char *p;
+    int rc;
+
+    rc = mailslot_encode(text, len, enc, flags, NULL, 0, &need);
+    if (rc != 0 && rc != MAILSLOT_EBUFFER)
+        return rc;
+    p = luaL_buffinitsize(L, &b, need);
+    rc = mailslot_encode(text, len, enc, flags, p, need, &need);
+    if (rc != 0) {
+        lua_pop(L, 1); /* the abandoned buffer */
+        return rc;
+    }
+    luaL_pushresultsize(&b, need);
+    return 0;
+}
+
+/* Decode message bytes to UTF-8 with the core; as push_encoded(). */
+int
+lmailslot_push_decoded(lua_State *L, const char *data, size_t len, int enc,
+                       int flags)
+{
+    luaL_Buffer b;
+    size_t need = 0;
+    char *p;
+    int rc;
+
+    rc = mailslot_decode(data, len, enc, flags, NULL, 0, &need);
+    if (rc != 0 && rc != MAILSLOT_EBUFFER)
+        return rc;
+    p = luaL_buffinitsize(L, &b, need);
+    rc = mailslot_decode(data, len, enc, flags, p, need, &need);
+    if (rc != 0) {
+        lua_pop(L, 1);
+        return rc;
+    }
+    luaL_pushresultsize(&b, need);
+    return 0;
+}
+
+/*
+ * The message a write sends, from the arguments DATA [, ENCODING [, NUL]]
+ * starting at index ARG.  Without an encoding DATA is sent as the bytes it
+ * is (NUL appends one 0 byte); with one, DATA is UTF-8 text that the core
+ * encodes.  Pushes the message and returns 0, or returns an error code.
+ */
+static int
+push_message(lua_State *L, int arg)
+{
+    size_t len;
+    const char *data = luaL_checklstring(L, arg, &len);
+    int enc = check_write_encoding(L, arg + 1, -1);
+    int nul = lua_toboolean(L, arg + 2);
+    luaL_Buffer b;
+
+    if (enc >= 0)
+        return push_encoded(L, data, len, enc, nul ? MAILSLOT_TEXT_NUL : 0);
+    if (!nul) {
+        lua_pushvalue(L, arg);
+        return 0;
+    }
+    luaL_buffinit(L, &b);
+    luaL_addlstring(&b, data, len);
+    luaL_addchar(&b, '\0');
+    luaL_pushresult(&b);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Writing                                                                */
+/* ---------------------------------------------------------------------- */
+
+static writer_box *
+check_writer(lua_State *L, int arg)
+{
+    writer_box *box = (writer_box *)luaL_checkudata(L, arg, WRITER_MT);
+
+    if (box->w == NULL)
+        luaL_error(L, "attempt to use a closed mailslot writer");
+    return box;
+}
+
+/* w:write(data [, encoding [, nul]]) -> bytes written | failure */
+static int
+writer_write(lua_State *L)
+{
+    writer_box *box = check_writer(L, 1);
+    const char *msg;
+    size_t len;
+    int rc = push_message(L, 2);
+
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    msg = lua_tolstring(L, -1, &len);
+    rc = mailslot_write(box->w, msg, len);
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    lua_pushinteger(L, (lua_Integer)len);
+    return 1;
+}
+
+static int
+writer_close(lua_State *L)
+{
+    writer_box *box = (writer_box *)luaL_checkudata(L, 1, WRITER_MT);
+
+    mailslot_writer_free(box->w);
+    box->w = NULL;
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int
+writer_tostring(lua_State *L)
+{
+    writer_box *box = (writer_box *)luaL_checkudata(L, 1, WRITER_MT);
+
+    if (box->w == NULL) {
+        lua_pushliteral(L, "mailslot writer (closed)");
+    } else {
+        lua_getiuservalue(L, 1, 1);
+        lua_pushfstring(L, "mailslot writer (%s)", lua_tostring(L, -1));
+    }
+    return 1;
+}
+
+/* mailslot.open(name) -> writer | failure */
+static int
+l_open(lua_State *L)
+{
+    int ok;
+    const char *name = lmailslot_check_name(L, 1, &ok);
+    writer_box *box;
+    int rc;
+
+    if (!ok)
+        return lmailslot_push_failure(L, MAILSLOT_ENAME);
+    box = (writer_box *)lua_newuserdatauv(L, sizeof *box, 1);
+    box->w = NULL;
+    luaL_setmetatable(L, WRITER_MT);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);
+    rc = mailslot_open(name, NULL, &box->w);
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    return 1;
+}
+
+/* mailslot.send(name, data [, encoding [, nul]]) -> bytes | failure */
+static int
+l_send(lua_State *L)
+{
+    int ok;
+    const char *name = lmailslot_check_name(L, 1, &ok);
+    const char *msg;
+    size_t len;
+    int rc = push_message(L, 2);
+
+    if (rc == 0 && !ok)
+        rc = MAILSLOT_ENAME;
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    msg = lua_tolstring(L, -1, &len);
+    rc = mailslot_send(name, msg, len);
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    lua_pushinteger(L, (lua_Integer)len);
+    return 1;
+}
+
+/* mailslot.encode(text [, encoding [, nul]]) -> bytes | failure */
+static int
+l_encode(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    int enc = check_write_encoding(L, 2, MAILSLOT_ENC_UTF8);
+    int flags = lua_toboolean(L, 3) ? MAILSLOT_TEXT_NUL : 0;
+    int rc = push_encoded(L, text, len, enc, flags);
+
+    return rc == 0 ? 1 : lmailslot_push_failure(L, rc);
+}
+
+/* mailslot.decode(bytes [, encoding [, strict]]) -> text | failure */
+static int
+l_decode(lua_State *L)
+{
+    size_t len;
+    const char *data = luaL_checklstring(L, 1, &len);
+    int enc = lmailslot_check_encoding(L, 2, MAILSLOT_ENC_AUTO);
+    int flags = lua_toboolean(L, 3) ? MAILSLOT_TEXT_STRICT : 0;
+    int rc = lmailslot_push_decoded(L, data, len, enc, flags);
+
+    return rc == 0 ? 1 : lmailslot_push_failure(L, rc);
+}
+
+/* clang-format off */
+static const luaL_Reg module_functions[] = {
+    { "create", lmailslot_create },
+    { "open", l_open },
+    { "send", l_send },
+    { "encode", l_encode },
+    { "decode", l_decode },
+    { NULL, NULL },
+};
+/* clang-format on */
+
+/* Methods and metamethods kept apart, as liolib.c does. */
+/* clang-format off */
+static const luaL_Reg writer_methods[] = {
+    { "write", writer_write },
+    { "close", writer_close },
+    { NULL, NULL },
+};
+/* clang-format on */
+
+/* clang-format off */
+static const luaL_Reg writer_meta[] = {
+    { "__index", NULL },
+    { "__gc", writer_close },
+    { "__close", writer_close },
+    { "__tostring", writer_tostring },
+    { NULL, NULL },
+};
+/* clang-format on */
+
+void
+lmailslot_new_class(lua_State *L, const char *tname, const luaL_Reg *meta,
+                    const luaL_Reg *methods)
+{
+    luaL_newmetatable(L, tname);
+    luaL_setfuncs(L, meta, 0);
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+}
+
+MAILSLOT_LUA_EXPORT LUAMOD_API int
+luaopen_mailslot(lua_State *L)
+{
+    lmailslot_reader_class(L);
+    lmailslot_new_class(L, WRITER_MT, writer_meta, writer_methods);
+    luaL_newlib(L, module_functions);
+    lua_pushstring(L, mailslot_version());
+    lua_setfield(L, -2, "_VERSION");
+    return 1;
+}

@@ -1,0 +1,355 @@
+/*
+ * lreader.c -- the reader side of the Lua module: mailslot.create() and
+ * the methods of the slot it returns.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "lmailslot.h"
+
+#define READER_MT "mailslot.reader"
+
+typedef struct reader_box {
+    mailslot_reader *r; /* NULL once closed */
+} reader_box;
+
+/* ---------------------------------------------------------------------- */
+/* Reading                                                                */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Wall-clock milliseconds, only to count down a wait after a signal.
+ * timespec_get() is C11's, but some C runtimes lack it (MinGW's default
+ * msvcrt), and TIME_UTC is the standard's sign that it is there.  Whole
+ * seconds do without it: those runtimes are Windows', where no signal
+ * interrupts a wait.
+ */
+static int64_t
+now_ms(void)
+{
+#ifdef TIME_UTC
+    struct timespec ts;
+
+    if (timespec_get(&ts, TIME_UTC) != 0)
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+#endif
+    return (int64_t)time(NULL) * 1000;
+}
+
+/*
+ * mailslot_read() that rides out signals: MAILSLOT_EINTR means a signal
+ * woke the wait before anything was consumed, which is not a failure of
+ * the read, so wait again for the time that is left (forever stays
+ * forever).  A clock that jumps can only shorten or lengthen that one
+ * retry, never make it negative.
+ */
+static int
+read_retrying(mailslot_reader *r, void *buf, size_t cap, size_t *len,
+              int32_t timeout)
+{
+    mailslot_info info = {sizeof info, 0, 0, 0, 0};
+    int64_t start, left;
+    int rc;
+
+    if (timeout == MAILSLOT_TIMEOUT_DEFAULT) {
+        rc = mailslot_get_info(r, &info);
+        if (rc != 0)
+            return rc;
+        timeout = info.read_timeout_ms;
+    }
+    start = now_ms();
+    for (;;) {
+        rc = mailslot_read(r, buf, cap, len, timeout);
+        if (rc != MAILSLOT_EINTR)
+            return rc;
+        if (timeout <= 0)
+            continue;
+        left = (int64_t)timeout - (now_ms() - start);
+        if (left < 0)
+            left = 0;
+        if (left > timeout)
+            left = timeout;
+        start = now_ms();
+        timeout = (int32_t)left;
+    }
+}
+
+/*
+ * Read one message and push it as a string.  A zero-capacity read waits
+ * and reports the size (keeping the message), then the message is read
+ * into a Lua buffer of that size.  Returns 0 or an error code.
+ */
+static int
+push_read(lua_State *L, mailslot_reader *r, int32_t timeout)
+{
+    luaL_Buffer b;
+    size_t need = 0, len = 0;
+    char *p;
+    int rc;
+
+    rc = read_retrying(r, NULL, 0, &need, timeout);
+    if (rc == 0) {
+        /* The zero-capacity read consumed an empty message. */
+        lua_pushliteral(L, "");
+        return 0;
+    }
+    if (rc != MAILSLOT_EBUFFER)
+        return rc;
+    luaL_buffinit(L, &b);
+    for (;;) {
+        p = luaL_prepbuffsize(&b, need);
+        rc = mailslot_read(r, p, need, &len, 0);
+        if (rc == 0)
+            break;
+        if (rc != MAILSLOT_EBUFFER) {
+            lua_pop(L, 1);
+            return rc;
+        }
+        /* The reader is shared with another thread that took the message
+           we measured; the next one is LEN bytes. */
+        need = len;
+    }
+    luaL_addsize(&b, len);
+    luaL_pushresult(&b);
+    return 0;
+}
+
+static reader_box *
+check_reader(lua_State *L, int arg)
+{
+    reader_box *box = (reader_box *)luaL_checkudata(L, arg, READER_MT);
+
+    if (box->r == NULL)
+        luaL_error(L, "attempt to use a closed mailslot");
+    return box;
+}
+
+/* slot:read([timeout]) -> message | nil, message, errname */
+static int
+reader_read(lua_State *L)
+{
+    reader_box *box = check_reader(L, 1);
+    int32_t timeout = lmailslot_check_timeout(L, 2, MAILSLOT_TIMEOUT_DEFAULT);
+    int rc = push_read(L, box->r, timeout);
+
+    return rc == 0 ? 1 : lmailslot_push_failure(L, rc);
+}
+
+/* slot:read_text([encoding [, timeout]]) -> UTF-8 text | failure */
+static int
+reader_read_text(lua_State *L)
+{
+    reader_box *box = check_reader(L, 1);
+    int enc = lmailslot_check_encoding(L, 2, MAILSLOT_ENC_AUTO);
+    int32_t timeout = lmailslot_check_timeout(L, 3, MAILSLOT_TIMEOUT_DEFAULT);
+    const char *data;
+    size_t len;
+    int rc;
+
+    rc = push_read(L, box->r, timeout);
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    data = lua_tolstring(L, -1, &len);
+    rc = lmailslot_push_decoded(L, data, len, enc, 0);
+    return rc == 0 ? 1 : lmailslot_push_failure(L, rc);
+}
+
+/*
+ * The iterator of slot:messages(): the next message, or nil (ending the
+ * loop) on a timeout.  Other failures raise, as io.lines does.
+ */
+static int
+messages_next(lua_State *L)
+{
+    reader_box *box = check_reader(L, lua_upvalueindex(1));
+    int32_t timeout = (int32_t)lua_tointeger(L, lua_upvalueindex(2));
+    int rc = push_read(L, box->r, timeout);
+
+    if (rc == 0)
+        return 1;
+    if (rc == MAILSLOT_ETIMEOUT)
+        return 0;
+    return luaL_error(L, "%s (%s)", mailslot_strerror(rc),
+                      mailslot_errname(rc));
+}
+
+/* slot:messages([timeout]) -> iterator for a generic for */
+static int
+reader_messages(lua_State *L)
+{
+    int32_t timeout;
+
+    check_reader(L, 1);
+    timeout = lmailslot_check_timeout(L, 2, MAILSLOT_TIMEOUT_DEFAULT);
+    lua_settop(L, 1);
+    lua_pushinteger(L, timeout);
+    lua_pushcclosure(L, messages_next, 2);
+    return 1;
+}
+
+/* slot:info() -> {max_size=, next_size=, count=, timeout=} */
+static int
+reader_info(lua_State *L)
+{
+    reader_box *box = check_reader(L, 1);
+    mailslot_info info = {sizeof info, 0, 0, 0, 0};
+    int rc = mailslot_get_info(box->r, &info);
+
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, (lua_Integer)info.max_message_size);
+    lua_setfield(L, -2, "max_size");
+    if (info.next_size != MAILSLOT_NO_MESSAGE) {
+        lua_pushinteger(L, (lua_Integer)info.next_size);
+        lua_setfield(L, -2, "next_size");
+    }
+    lua_pushinteger(L, (lua_Integer)info.count);
+    lua_setfield(L, -2, "count");
+    lmailslot_push_timeout(L, info.read_timeout_ms);
+    lua_setfield(L, -2, "timeout");
+    return 1;
+}
+
+/* slot:settimeout(t) -> true | failure; nil waits forever */
+static int
+reader_settimeout(lua_State *L)
+{
+    reader_box *box = check_reader(L, 1);
+    int32_t timeout = lmailslot_check_timeout(L, 2, MAILSLOT_TIMEOUT_FOREVER);
+    int rc = mailslot_set_timeout(box->r, timeout);
+
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* slot:getfd() -> descriptor that polls readable while messages wait */
+static int
+reader_getfd(lua_State *L)
+{
+    reader_box *box = check_reader(L, 1);
+    intptr_t fd = 0;
+    int rc = mailslot_reader_fd(box->r, &fd);
+
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    lua_pushinteger(L, (lua_Integer)fd);
+    return 1;
+}
+
+/* close, __close and __gc: idempotent, never raises. */
+static int
+reader_close(lua_State *L)
+{
+    reader_box *box = (reader_box *)luaL_checkudata(L, 1, READER_MT);
+
+    mailslot_reader_free(box->r);
+    box->r = NULL;
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int
+reader_tostring(lua_State *L)
+{
+    reader_box *box = (reader_box *)luaL_checkudata(L, 1, READER_MT);
+
+    if (box->r == NULL)
+        lua_pushliteral(L, "mailslot reader (closed)");
+    else
+        lua_pushfstring(L, "mailslot reader (%s)",
+                        mailslot_reader_name(box->r));
+    return 1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Module functions                                                       */
+/* ---------------------------------------------------------------------- */
+
+/* Fill OPTS from the create() options table at ARG (absent: defaults). */
+static void
+check_create_options(lua_State *L, int arg, mailslot_options *opts)
+{
+    lua_Integer size;
+    const char *key;
+    int isint;
+
+    if (lua_isnoneornil(L, arg))
+        return;
+    luaL_checktype(L, arg, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, arg) != 0) {
+        key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+        if (strcmp(key, "max_size") == 0) {
+            size = lua_tointegerx(L, -1, &isint);
+            luaL_argcheck(L, isint, arg,
+                          "option 'max_size' must be a whole number of bytes");
+            luaL_argcheck(L, size >= 0 && size <= (lua_Integer)UINT32_MAX, arg,
+                          "option 'max_size' out of range");
+            opts->max_message_size = (uint32_t)size;
+        } else if (strcmp(key, "timeout") == 0) {
+            luaL_argcheck(L, lua_type(L, -1) == LUA_TNUMBER, arg,
+                          "option 'timeout' must be a number of seconds");
+            opts->read_timeout_ms = lmailslot_to_ms(L, -1, arg);
+        } else {
+            luaL_argerror(L, arg, "unknown option (known: max_size, timeout)");
+        }
+        lua_pop(L, 1);
+    }
+}
+
+/* mailslot.create(name [, {max_size=, timeout=}]) -> slot | failure */
+int
+lmailslot_create(lua_State *L)
+{
+    int ok;
+    const char *name = lmailslot_check_name(L, 1, &ok);
+    mailslot_options opts;
+    reader_box *box;
+    int rc;
+
+    mailslot_options_init(&opts);
+    opts.read_timeout_ms = MAILSLOT_TIMEOUT_FOREVER; /* Lua's default */
+    check_create_options(L, 2, &opts);
+    if (!ok)
+        return lmailslot_push_failure(L, MAILSLOT_ENAME);
+    box = (reader_box *)lua_newuserdatauv(L, sizeof *box, 0);
+    box->r = NULL;
+    luaL_setmetatable(L, READER_MT);
+    rc = mailslot_create(name, &opts, &box->r);
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    return 1;
+}
+
+/* clang-format off */
+static const luaL_Reg reader_methods[] = {
+    { "read", reader_read },
+    { "read_text", reader_read_text },
+    { "messages", reader_messages },
+    { "info", reader_info },
+    { "settimeout", reader_settimeout },
+    { "getfd", reader_getfd },
+    { "close", reader_close },
+    { NULL, NULL },
+};
+/* clang-format on */
+
+/* clang-format off */
+static const luaL_Reg reader_meta[] = {
+    { "__index", NULL }, /* the methods table, set below */
+    { "__gc", reader_close },
+    { "__close", reader_close },
+    { "__tostring", reader_tostring },
+    { NULL, NULL },
+};
+/* clang-format on */
+
+/* Register the reader's metatable (named "mailslot.reader"). */
+void
+lmailslot_reader_class(lua_State *L)
+{
+    lmailslot_new_class(L, READER_MT, reader_meta, reader_methods);
+}

@@ -20,7 +20,7 @@
 #define CLI_HELP (-1)
 
 /* The most options one command has. */
-#define CLI_MAX_OPTS 8
+#define CLI_MAX_OPTS 12
 
 /* One long option of a command, as "--name" or "--name=value". */
 typedef struct cli_option {
@@ -88,5 +88,7 @@ int cli_flush_stdout(void);
 int cli_listen(int argc, char **argv);
 int cli_send(int argc, char **argv);
 int cli_list(int argc, char **argv);
+/* bridge_posix.c, or bridge_none.c where the system bridges itself. */
+int cli_bridge(int argc, char **argv);
 
 #endif

@@ -27,6 +27,10 @@ static const char listen_help[] =
     "                     (fractions allowed; counted per message)\n"
     "  --max-size BYTES   refuse messages longer than BYTES (0 = any)\n"
     "  --ready FILE       create FILE once the mailslot exists\n"
+    "  --origin           start each line with where the message came from:\n"
+    "                     \"[local] \" or, for messages from the network\n"
+    "                     (mailslot bridge), \"[NAME<xx> ADDRESS:PORT to\n"
+    "                     DEST<xx>] \"\n"
     "  -h, --help         show this help\n";
 
 /* Option indexes into listen_opts. */
@@ -38,6 +42,7 @@ enum {
     OPT_TIMEOUT,
     OPT_MAX_SIZE,
     OPT_READY,
+    OPT_ORIGIN,
     NUM_OPTS
 };
 
@@ -49,6 +54,7 @@ static const cli_option listen_opts[NUM_OPTS] = {
     { "timeout", 1 },
     { "max-size", 1 },
     { "ready", 1 },
+    { "origin", 0 },
 };
 
 /* How each message is written to stdout. */
@@ -62,6 +68,7 @@ typedef struct listen_config {
     int32_t timeout_ms;       /* per message; -1 = wait forever */
     uint32_t max_size;        /* 0 = any */
     const char *ready;        /* file to create, or NULL */
+    int origin;               /* print where each message came from */
 } listen_config;
 
 /* Pick the output mode; --raw, --hex and --encoding exclude each other. */
@@ -132,6 +139,7 @@ parse_config(int argc, char **argv, listen_config *cfg)
             args.pos[1]);
     cfg->name = args.pos[0];
     cfg->ready = args.value[OPT_READY];
+    cfg->origin = args.value[OPT_ORIGIN] != NULL;
     rc = parse_mode(&args, cfg);
     if (rc == CLI_OK)
         rc = parse_numbers(&args, cfg);
@@ -216,6 +224,45 @@ print_message(const listen_config *cfg, const void *data, size_t len)
  * (say, a stop and continue) only interrupts the wait, so it is resumed;
  * the timeout then starts again, as standard C offers no fine clock.
  */
+/*
+ * Read the next message with its origin: learn the size with an empty
+ * read (which keeps the message), then take it.  Only this thread reads.
+ */
+static int
+read_with_origin(mailslot_reader *r, int32_t timeout_ms, void **data,
+    size_t *len)
+{
+    mailslot_origin o;
+    size_t need = 0;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.size = sizeof o;
+    *data = NULL;
+    rc = mailslot_read_ex(r, NULL, 0, &need, timeout_ms, &o);
+    if (rc != 0 && rc != MAILSLOT_EBUFFER)
+        return rc;
+    *data = malloc(need > 0 ? need : 1);
+    if (*data == NULL)
+        return MAILSLOT_ENOMEM;
+    if (rc == MAILSLOT_EBUFFER)
+        rc = mailslot_read_ex(r, *data, need, len, 0, &o);
+    else
+        *len = 0;
+    if (rc != 0) {
+        free(*data);
+        *data = NULL;
+        return rc;
+    }
+    if (o.remote)
+        printf("[%s<%02x> %s:%u to %s<%02x>] ", o.source_name,
+            o.source_suffix, o.source_addr, o.source_port, o.dest_name,
+            o.dest_suffix);
+    else
+        printf("[local] ");
+    return 0;
+}
+
 static int
 next_message(mailslot_reader *r, const listen_config *cfg, void **data,
     size_t *len)
@@ -223,7 +270,10 @@ next_message(mailslot_reader *r, const listen_config *cfg, void **data,
     int rc;
 
     do {
-        rc = mailslot_read_alloc(r, data, len, cfg->timeout_ms);
+        if (cfg->origin)
+            rc = read_with_origin(r, cfg->timeout_ms, data, len);
+        else
+            rc = mailslot_read_alloc(r, data, len, cfg->timeout_ms);
     } while (rc == MAILSLOT_EINTR);
     if (rc != 0)
         cli_error("listen", cfg->name, rc);
@@ -243,7 +293,10 @@ listen_loop(mailslot_reader *r, const listen_config *cfg)
         if (rc != CLI_OK)
             return rc;
         rc = print_message(cfg, data, len);
-        mailslot_free(data);
+        if (cfg->origin)
+            free(data);
+        else
+            mailslot_free(data);
         if (rc != CLI_OK)
             return rc;
     }

@@ -25,6 +25,8 @@ static const char main_help[] =
     "  send NAME [OPTIONS] TEXT...   send TEXT as one message (\"-\" reads\n"
     "                                the message from stdin)\n"
     "  list                          print this user's live mailslots\n"
+    "  bridge [OPTIONS]              deliver remote mailslot messages from\n"
+    "                                the network (UDP 138) to local slots\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help; COMMAND --help shows a command's\n"
@@ -129,6 +131,7 @@ static const cli_command commands[] = {
     { "listen", cli_listen },
     { "send", cli_send },
     { "list", cli_list },
+    { "bridge", cli_bridge },
 };
 
 int

@@ -277,8 +277,12 @@ expect_error "an invalid name fails with 'invalid_name'" 1 invalid_name \
     "$M" send "a//b" hello
 expect_error "listen on an invalid name fails with 'invalid_name'" 1 \
     invalid_name "$M" listen "x/../y" --timeout 0.1
-expect_error "a remote name fails with 'not_supported'" 1 not_supported \
-    "$M" send '\\host\mailslot\x' hello
+# Remote writes go to the loopback address only: nothing leaves the machine.
+check "a remote write to 127.0.0.1 is sent" \
+    env MAILSLOT_REMOTE_PORT=9 "$M" send '\\127.0.0.1\mailslot\x' hello
+expect_error "a remote write over 428 bytes fails with 'too_big'" 1 too_big \
+    env MAILSLOT_REMOTE_PORT=9 "$M" send '\\127.0.0.1\mailslot\x' \
+    "$(head -c 429 /dev/zero | tr '\0' a)"
 
 new_name
 if start_listener "$NAME" "$WORK/live.out" --count 1; then

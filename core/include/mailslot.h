@@ -114,14 +114,17 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_version_number(void);
       "Set-SmbClientConfiguration -EnableMailslots $true or the \"Enable "   \
       "remote mailslots\" policy")                                           \
     X(NETWORK, -18, "network", "network error")                              \
-    X(OS, -19, "os_error", "unexpected operating system error")
+    X(OS, -19, "os_error", "unexpected operating system error")              \
+    X(MALFORMED, -20, "malformed", "malformed network datagram")             \
+    X(NOTADDRESSED, -21, "not_addressed",                                    \
+      "datagram is addressed to another NetBIOS name")
 
 enum mailslot_error {
     MAILSLOT_OK = 0,
 #define MAILSLOT__ENUM(suffix, num, name, msg) MAILSLOT_E##suffix = (num),
     MAILSLOT_ERROR_MAP(MAILSLOT__ENUM)
 #undef MAILSLOT__ENUM
-    MAILSLOT_ERROR_LAST_ = -19
+    MAILSLOT_ERROR_LAST_ = -21
 };
 
 /* A readable message for a code ("unknown error" for unknown codes). */
@@ -143,7 +146,11 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_last_os_error(void);
 
 #define MAILSLOT_TIMEOUT_FOREVER (-1)
 #define MAILSLOT_TIMEOUT_DEFAULT (-2)
-/* info.next_size when no message is queued. */
+/*
+ * info.next_size when no message is queued.  <windows.h> has its own
+ * MAILSLOT_NO_MESSAGE, ((DWORD)-1), which replaces this one if it is
+ * included later: compare with -1 or mailslot_no_message() there.
+ */
 #define MAILSLOT_NO_MESSAGE (-1)
 
 MAILSLOT_API int32_t MAILSLOT_CALL mailslot_timeout_forever(void);
@@ -174,6 +181,20 @@ typedef struct mailslot_options {
     int32_t write_timeout_ms;  /* writer: wait for room when full; -1 = forever */
     uint32_t queue_limit_msgs; /* reader: queued messages cap, 0 = default */
     uint64_t queue_limit_bytes; /* reader: queued bytes cap, 0 = default */
+    /*
+     * Remote writers ("\\host\mailslot\x", "\\domain\...", "\\*\...";
+     * POSIX, where the library speaks the protocol itself).  NULL or 0
+     * means the environment variable in brackets, then the default.
+     */
+    const char *netbios_name;  /* we send as [MAILSLOT_NETBIOS_NAME];
+                                  default: the host name's first label */
+    const char *workgroup;     /* "\\*\" goes to [MAILSLOT_WORKGROUP];
+                                  default "WORKGROUP" */
+    const char *broadcast;     /* [MAILSLOT_BROADCAST]: interface names or
+                                  IPv4 broadcast addresses, comma-separated;
+                                  default: every up broadcast interface */
+    const char *netbios_scope; /* [MAILSLOT_NETBIOS_SCOPE]; default none */
+    uint32_t remote_port;      /* [MAILSLOT_REMOTE_PORT]; default 138 */
 } mailslot_options;
 
 #define MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS 5000
@@ -181,7 +202,8 @@ typedef struct mailslot_options {
 #define MAILSLOT_DEFAULT_QUEUE_BYTES (64u * 1024u * 1024u)
 
 #define MAILSLOT_OPTIONS_INIT                                                \
-    { sizeof(mailslot_options), 0, 0, MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS, 0, 0 }
+    { sizeof(mailslot_options), 0, 0, MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS, 0,    \
+      0, NULL, NULL, NULL, NULL, 0 }
 
 /* Fill *opts with the defaults (the runtime twin of MAILSLOT_OPTIONS_INIT). */
 MAILSLOT_API void MAILSLOT_CALL mailslot_options_init(mailslot_options *opts);
@@ -248,12 +270,34 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_set_timeout(mailslot_reader *r,
  * A descriptor for event loops (an fd on POSIX, a waitable event HANDLE on
  * Windows, stored in *FD).  It is readable (signalled) while at least one
  * message is queued; after being woken, call mailslot_read() with timeout 0.
+ * On Windows it is a manual-reset event: a read that finds nothing resets
+ * it, so it may be set a moment after a message arrives and, rarely, stay
+ * set for a message a concurrent read has just taken (then the read with
+ * timeout 0 reports MAILSLOT_ETIMEOUT; wait again).
  * It stays owned by the reader: do not close it.
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_reader_fd(mailslot_reader *r,
     intptr_t *fd);
 
-/* The name the reader was created with, as given (UTF-8); "" after free. */
+/*
+ * Windows: post the window message MSG to the window HWND (an HWND given
+ * as an integer) when messages arrive, so a GUI program or an AutoHotkey
+ * script (OnMessage) reacts without polling.  WPARAM is the number of
+ * queued messages, LPARAM is R.  A message is posted when the queue
+ * becomes non-empty, when notification starts with messages queued, and
+ * again after each read that leaves messages queued; a handler should
+ * read with timeout 0 until MAILSLOT_ETIMEOUT.  HWND 0 stops it; closing
+ * the reader stops it too.  Posting happens on a library thread.
+ * Errors: MAILSLOT_EINVAL (HWND is not a window), MAILSLOT_ECLOSED,
+ * MAILSLOT_ENOTSUP (POSIX, which has no window messages).
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_notify_window(mailslot_reader *r,
+    intptr_t hwnd, uint32_t msg);
+
+/*
+ * The reader's display name: its full form with the case kept as given
+ * ("inbox" gives "\\.\mailslot\inbox"), UTF-8.  Valid until free.
+ */
 MAILSLOT_API const char *MAILSLOT_CALL mailslot_reader_name(
     const mailslot_reader *r);
 
@@ -276,8 +320,12 @@ typedef struct mailslot_writer mailslot_writer;
 /*
  * Open the mailslot NAME for writing.  Local names need a live reader
  * (else MAILSLOT_ENOTFOUND).  Remote names ("\\host\mailslot\x",
- * "\\domain\mailslot\x", "\\*\mailslot\x") are accepted where the platform
- * supports them, else MAILSLOT_ENOTSUP.
+ * "\\domain\mailslot\x", "\\*\mailslot\x") need no reader: each write is
+ * one NetBIOS datagram to UDP 138, unicast to a host, broadcast for a
+ * domain or "*" (the options' network fields configure it; see
+ * docs/network.md).  Remote errors: MAILSLOT_ENOTFOUND (the host name
+ * does not resolve), MAILSLOT_ENETWORK (no interface to broadcast on),
+ * MAILSLOT_EREMOTEOFF (Windows with remote mailslots disabled).
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_open(const char *name,
     const mailslot_options *opts, mailslot_writer **out);
@@ -286,8 +334,11 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_open_w(const uint16_t *name,
 
 /*
  * Write one message of LEN bytes (0 is allowed).  Whole or nothing.
- * Errors: MAILSLOT_ETOOBIG (over the reader's max size or the platform
- * limit; nothing sent), MAILSLOT_EFULL (the queue stayed full for the
+ * Errors: MAILSLOT_ETOOBIG (over the reader's max size, the platform
+ * limit, or for a remote name the protocol's limit of 432 bytes minus the
+ * name length after "\mailslot\" rounded up to 4 -- 424 for 5 to 8
+ * bytes; nothing sent), MAILSLOT_ENETWORK (a remote datagram could not be
+ * sent), MAILSLOT_EFULL (the queue stayed full for the
  * write timeout; nothing sent), MAILSLOT_EGONE (the reader went away),
  * MAILSLOT_ECLOSED, MAILSLOT_EINVAL.
  */
@@ -407,6 +458,88 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_decode_w(const void *data,
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_detect_encoding(const void *data,
     size_t len);
+
+/* ---------------------------------------------------------------------- */
+/* Network origin of a message, and the relay behind "mailslot bridge"    */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Where a message came from.  Set origin->size = sizeof *origin before
+ * the call.  Local writers leave everything but SIZE zero; a message that
+ * "mailslot bridge" (a relay, below) took off the network carries the
+ * NetBIOS datagram's names and the sender's address.  Only processes that
+ * may create files in the reader's slot directory (its owner and root)
+ * can pose as the relay; see docs/network.md.  Nothing in a datagram is
+ * authenticated: these fields say what the sender claimed.
+ */
+typedef struct mailslot_origin {
+    size_t size;               /* sizeof(mailslot_origin), set by caller */
+    int remote;                /* 1 came through a relay, 0 local writer */
+    uint8_t datagram_type;     /* 0x10 unique, 0x11 group, 0x12 broadcast */
+    uint8_t source_suffix;     /* NetBIOS suffix of source_name */
+    uint8_t dest_suffix;       /* NetBIOS suffix of dest_name */
+    char source_name[16];      /* sender's NetBIOS name, no padding, NUL */
+    char dest_name[16];        /* the name it was sent to, no padding, NUL */
+    char source_addr[16];      /* UDP source address, dotted IPv4, NUL */
+    uint16_t source_port;      /* UDP source port */
+    char header_addr[16];      /* SOURCE_IP in the datagram header */
+} mailslot_origin;
+
+/* sizeof(mailslot_origin), for FFI users. */
+MAILSLOT_API size_t MAILSLOT_CALL mailslot_origin_size(void);
+
+/*
+ * mailslot_read() that also tells where the message came from.  ORIGIN
+ * may be NULL (then it is exactly mailslot_read()); otherwise set
+ * origin->size first.  Same errors as mailslot_read(), plus
+ * MAILSLOT_EINVAL for a bad origin->size.  Local messages cost nothing
+ * extra to read this way.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_read_ex(mailslot_reader *r,
+    void *buf, size_t cap, size_t *len, int32_t timeout_ms,
+    mailslot_origin *origin);
+
+typedef struct mailslot_relay mailslot_relay;
+
+/* Relay flags. */
+#define MAILSLOT_RELAY_ANY_NAME 1 /* accept datagrams for any NetBIOS name */
+
+/*
+ * A relay delivers remote mailslot writes (NetBIOS datagrams, UDP 138)
+ * to this user's local slots, with their origin, exactly like a local
+ * writer would.  It never sends anything to the network.  NAMES is a
+ * comma-separated list of the NetBIOS names (host name, workgroup, IPv4
+ * addresses used as names) whose datagrams are accepted, matched without
+ * regard to case or suffix; with MAILSLOT_RELAY_ANY_NAME it may be NULL.
+ * One relay per slot directory: MAILSLOT_EEXISTS when another one runs.
+ * POSIX only (MAILSLOT_ENOTSUP elsewhere: Windows does this natively).
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_relay_create(const char *names,
+    int flags, mailslot_relay **out);
+
+/* What happened to one datagram, for logs and counters. */
+typedef struct mailslot_relay_result {
+    size_t size;               /* sizeof(mailslot_relay_result), by caller */
+    const char *reason;        /* a static sentence; "delivered" on success */
+    char slot[256];            /* the local slot name, when it got that far */
+    size_t data_len;           /* message bytes */
+    mailslot_origin origin;    /* names and addresses, when parsed */
+} mailslot_relay_result;
+
+/*
+ * Check the UDP payload PKT (LEN bytes) received from FROM_ADDR (dotted
+ * IPv4) port FROM_PORT and deliver its message to the local slot it
+ * names.  Never blocks for long: a full slot drops the message.  Returns
+ * 0 (delivered), MAILSLOT_EMALFORMED, MAILSLOT_ENOTADDRESSED,
+ * MAILSLOT_ENOTFOUND (no such slot), MAILSLOT_ETOOBIG (over the slot's
+ * max size), MAILSLOT_EFULL, or another error.  RES may be NULL.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_relay_datagram(mailslot_relay *relay,
+    const void *pkt, size_t len, const char *from_addr, uint16_t from_port,
+    mailslot_relay_result *res);
+
+/* Stop relaying and release the relay.  RELAY may be NULL. */
+MAILSLOT_API void MAILSLOT_CALL mailslot_relay_free(mailslot_relay *relay);
 
 /* ---------------------------------------------------------------------- */
 /* Memory                                                                 */

@@ -99,6 +99,40 @@ mailslot_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
     return mailslot__plat_read(r, buf, cap, len, timeout_ms);
 }
 
+size_t MAILSLOT_CALL
+mailslot_origin_size(void)
+{
+    return sizeof(mailslot_origin);
+}
+
+/* A caller's struct may be older (smaller) than ours: fill a full one and
+ * copy the part the caller knows. */
+int MAILSLOT_CALL
+mailslot_read_ex(mailslot_reader *r, void *buf, size_t cap, size_t *len,
+    int32_t timeout_ms, mailslot_origin *origin)
+{
+    mailslot_origin full;
+    size_t ignored, size;
+    int rc;
+
+    if (origin == NULL)
+        return mailslot_read(r, buf, cap, len, timeout_ms);
+    if (len == NULL)
+        len = &ignored;
+    *len = 0;
+    if (r == NULL || (buf == NULL && cap != 0) ||
+        !valid_timeout(timeout_ms) || origin->size < sizeof(size_t))
+        return fail(MAILSLOT_EINVAL);
+    size = origin->size < sizeof full ? origin->size : sizeof full;
+    memset(&full, 0, sizeof full);
+    rc = mailslot__plat_read_ex(r, buf, cap, len, timeout_ms, &full);
+    if (rc != 0)
+        return rc;
+    full.size = size;
+    memcpy(origin, &full, size);
+    return 0;
+}
+
 /*
  * Learn the size with a zero-capacity read (which waits for a message and
  * keeps it), then read it into a buffer of exactly that size.  Only this
@@ -191,6 +225,14 @@ mailslot_reader_fd(mailslot_reader *r, intptr_t *fd)
     if (r == NULL || fd == NULL)
         return fail(MAILSLOT_EINVAL);
     return mailslot__plat_reader_fd(r, fd);
+}
+
+int MAILSLOT_CALL
+mailslot_notify_window(mailslot_reader *r, intptr_t hwnd, uint32_t msg)
+{
+    if (r == NULL)
+        return fail(MAILSLOT_EINVAL);
+    return mailslot__plat_notify_window(r, hwnd, msg);
 }
 
 const char *MAILSLOT_CALL

@@ -30,6 +30,9 @@ int mailslot__plat_read(mailslot_reader *r, void *buf, size_t cap,
 int mailslot__plat_info(mailslot_reader *r, mailslot_info *info);
 int mailslot__plat_set_timeout(mailslot_reader *r, int32_t timeout_ms);
 int mailslot__plat_reader_fd(mailslot_reader *r, intptr_t *fd);
+/* Post MSG to window HWND on arrivals (0 stops); POSIX: MAILSLOT_ENOTSUP. */
+int mailslot__plat_notify_window(mailslot_reader *r, intptr_t hwnd,
+    uint32_t msg);
 const char *mailslot__plat_reader_name(const mailslot_reader *r);
 void mailslot__plat_reader_close(mailslot_reader *r);
 void mailslot__plat_reader_free(mailslot_reader *r);
@@ -42,6 +45,26 @@ void mailslot__plat_writer_close(mailslot_writer *w);
 void mailslot__plat_writer_free(mailslot_writer *w);
 
 int mailslot__plat_list(char **out, size_t *count);
+
+/*
+ * Read one message as mailslot__plat_read() does, and fill ORIGIN (when
+ * not NULL; its size is already checked) with where it came from.
+ */
+int mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
+    size_t *len, int32_t timeout_ms, mailslot_origin *origin);
+
+/*
+ * The relay's sink (relay.c checks datagrams; the backend delivers): open
+ * it for this user's slot directory (MAILSLOT_EEXISTS when another relay
+ * has it; MAILSLOT_ENOTSUP where the platform delivers natively), and
+ * deliver one message to the local slot NAME with its ORIGIN, without
+ * blocking for long.
+ */
+typedef struct mailslot__sink mailslot__sink;
+int mailslot__plat_sink_open(mailslot__sink **out);
+int mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
+    const void *data, size_t len, const mailslot_origin *origin);
+void mailslot__plat_sink_free(mailslot__sink *s);
 
 /* The largest local message the backend carries. */
 size_t mailslot__plat_max_message(void);

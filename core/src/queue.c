@@ -9,6 +9,10 @@
 #include "queue.h"
 
 #define HDR 4u
+/* In a record's length word: a 2-byte metadata length and the metadata
+ * follow the word, before the message. */
+#define META_FLAG 0x80000000u
+#define META_HDR 2u
 #define INITIAL_CAP 4096u
 /* Rings grown past this are returned to the allocator once empty. */
 #define SHRINK_CAP (1024u * 1024u)
@@ -76,51 +80,105 @@ grow(mailslot__queue *q, size_t need)
     return 0;
 }
 
-int
-mailslot__queue_push(mailslot__queue *q, const void *data, size_t len)
+static int
+push_record(mailslot__queue *q, const void *meta, size_t mlen,
+    const void *data, size_t len)
 {
-    unsigned char hdr[HDR];
+    size_t extra = mlen > 0 ? META_HDR + mlen : 0, at;
+    uint32_t word = (uint32_t)len | (mlen > 0 ? META_FLAG : 0);
+    unsigned char hdr[HDR + META_HDR];
     int rc;
 
-    if (len > UINT32_MAX || len > SIZE_MAX - HDR)
+    if (len >= META_FLAG || mlen > 0xffff || len > SIZE_MAX - HDR - extra)
         return MAILSLOT_ETOOBIG;
-    if (q->cap - q->used < len + HDR) {
-        rc = grow(q, len + HDR);
+    if (q->cap - q->used < len + HDR + extra) {
+        rc = grow(q, len + HDR + extra);
         if (rc != 0)
             return rc;
     }
-    hdr[0] = (unsigned char)(len & 0xff);
-    hdr[1] = (unsigned char)((len >> 8) & 0xff);
-    hdr[2] = (unsigned char)((len >> 16) & 0xff);
-    hdr[3] = (unsigned char)((len >> 24) & 0xff);
-    ring_write(q, q->head + q->used, hdr, HDR);
-    ring_write(q, q->head + q->used + HDR, data, len);
-    q->used += len + HDR;
+    hdr[0] = (unsigned char)(word & 0xff);
+    hdr[1] = (unsigned char)((word >> 8) & 0xff);
+    hdr[2] = (unsigned char)((word >> 16) & 0xff);
+    hdr[3] = (unsigned char)((word >> 24) & 0xff);
+    hdr[4] = (unsigned char)(mlen & 0xff);
+    hdr[5] = (unsigned char)(mlen >> 8);
+    at = q->head + q->used;
+    ring_write(q, at, hdr, mlen > 0 ? HDR + META_HDR : HDR);
+    if (mlen > 0)
+        ring_write(q, at + HDR + META_HDR, meta, mlen);
+    ring_write(q, at + HDR + extra, data, len);
+    q->used += len + HDR + extra;
     q->count++;
     q->bytes += len;
     return 0;
 }
 
-int64_t
-mailslot__queue_peek(const mailslot__queue *q)
+int
+mailslot__queue_push(mailslot__queue *q, const void *data, size_t len)
+{
+    return push_record(q, NULL, 0, data, len);
+}
+
+int
+mailslot__queue_push_meta(mailslot__queue *q, const void *meta,
+    size_t mlen, const void *data, size_t len)
+{
+    return push_record(q, meta, mlen, data, len);
+}
+
+/* The oldest record's length word (Q not empty). */
+static uint32_t
+head_word(const mailslot__queue *q)
 {
     unsigned char hdr[HDR];
 
+    ring_read(q, q->head, hdr, HDR);
+    return (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 |
+        (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
+}
+
+/* The oldest record's metadata length (Q not empty). */
+static size_t
+head_meta_len(const mailslot__queue *q)
+{
+    unsigned char m[META_HDR];
+
+    if ((head_word(q) & META_FLAG) == 0)
+        return 0;
+    ring_read(q, q->head + HDR, m, META_HDR);
+    return (size_t)m[0] | (size_t)m[1] << 8;
+}
+
+int64_t
+mailslot__queue_peek(const mailslot__queue *q)
+{
     if (q->count == 0)
         return -1;
-    ring_read(q, q->head, hdr, HDR);
-    return (int64_t)((uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 |
-        (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24);
+    return (int64_t)(head_word(q) & ~META_FLAG);
+}
+
+size_t
+mailslot__queue_pop_meta(mailslot__queue *q, void *out, void *meta,
+    size_t cap, size_t *mlen)
+{
+    size_t ml = head_meta_len(q);
+
+    *mlen = ml;
+    if (ml > 0 && meta != NULL)
+        ring_read(q, q->head + HDR + META_HDR, meta, ml < cap ? ml : cap);
+    return mailslot__queue_pop(q, out);
 }
 
 size_t
 mailslot__queue_pop(mailslot__queue *q, void *out)
 {
     size_t len = (size_t)mailslot__queue_peek(q);
+    size_t ml = head_meta_len(q);
+    size_t skip = HDR + (ml > 0 ? META_HDR + ml : 0);
 
-    ring_read(q, q->head + HDR, out, len);
-    q->head = (q->head + HDR + len) % q->cap;
-    q->used -= HDR + len;
+    ring_read(q, q->head + skip, out, len);
+    q->head = (q->head + skip + len) % q->cap;
+    q->used -= skip + len;
     q->count--;
     q->bytes -= len;
     if (q->count == 0) {

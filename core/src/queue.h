@@ -23,10 +23,23 @@ void mailslot__queue_init(mailslot__queue *q);
 void mailslot__queue_free(mailslot__queue *q);
 /* Append a copy of DATA; MAILSLOT_ENOMEM if the ring cannot grow. */
 int mailslot__queue_push(mailslot__queue *q, const void *data, size_t len);
+/*
+ * Append DATA with META (the relay's origin header, 1..65535 bytes) kept
+ * next to it.  The record's length word gets a flag bit, so messages
+ * without metadata are stored and read exactly as before.
+ */
+int mailslot__queue_push_meta(mailslot__queue *q, const void *meta,
+    size_t mlen, const void *data, size_t len);
 /* Size of the oldest message, or -1 when empty. */
 int64_t mailslot__queue_peek(const mailslot__queue *q);
 /* Copy the oldest message to OUT (at least its size) and drop it. */
 size_t mailslot__queue_pop(mailslot__queue *q, void *out);
+/*
+ * Like mailslot__queue_pop(), and copy the oldest message's metadata to
+ * META (CAP bytes); *MLEN gets its size, 0 when it has none.
+ */
+size_t mailslot__queue_pop_meta(mailslot__queue *q, void *out, void *meta,
+    size_t cap, size_t *mlen);
 /* Drop everything and give large rings back to the allocator. */
 void mailslot__queue_clear(mailslot__queue *q);
 

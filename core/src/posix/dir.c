@@ -162,6 +162,13 @@ mailslot__slot_paths_for(const mailslot__name *name, int create,
     }
     snprintf(out->info, sizeof out->info, "%.*s.info", n - 5, out->sock);
     snprintf(out->bell, sizeof out->bell, "%.*s.bell", n - 5, out->sock);
+    /* The relay's path is never longer than a slot's socket path. */
+    if (strlen(out->dir) + sizeof MAILSLOT__RELAY_SOCK + 1 >
+        sizeof out->relay)
+        return MAILSLOT_EINVAL;
+    memcpy(out->relay, out->dir, strlen(out->dir));
+    memcpy(out->relay + strlen(out->dir), "/" MAILSLOT__RELAY_SOCK,
+        sizeof MAILSLOT__RELAY_SOCK + 1);
     return 0;
 }
 

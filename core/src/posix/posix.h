@@ -21,6 +21,8 @@ typedef struct mailslot__slot_paths {
     char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
     char bell[sizeof(((struct sockaddr_un *)0)->sun_path)];
     char info[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    /* The relay's socket in the same directory (relay.c, sink.c). */
+    char relay[sizeof(((struct sockaddr_un *)0)->sun_path)];
 } mailslot__slot_paths;
 
 /*
@@ -43,6 +45,37 @@ int mailslot__info_format(char *buf, size_t cap, uint32_t max_size,
 /* Parse max size and display name; returns 0 or MAILSLOT_EOS. */
 int mailslot__info_parse(const char *buf, size_t len, uint32_t *max_size,
     char *display, size_t cap);
+
+/*
+ * The relay ("mailslot bridge") sends from a socket bound to this file in
+ * the slot directory.  Only the directory's owner (and root) can create
+ * it, so a datagram whose sender address is this path carries an origin
+ * header the reader may believe (sink.c writes it, the reader parses it).
+ */
+#define MAILSLOT__RELAY_SOCK "relay.sock"
+#define MAILSLOT__RELAY_LOCK "relay.lock"
+#define MAILSLOT__ORIGIN_WIRE 74
+
+void mailslot__origin_pack(const mailslot_origin *o,
+    unsigned char out[MAILSLOT__ORIGIN_WIRE]);
+/* Fill O (a full-size struct) from IN; 0, or -1 when IN is not a header. */
+int mailslot__origin_unpack(const unsigned char *in, size_t len,
+    mailslot_origin *o);
+/* Set O (if not NULL) from the header META of MLEN bytes, or to "a local
+ * writer" when MLEN is 0. */
+void mailslot__origin_set(mailslot_origin *o, const unsigned char *meta,
+    size_t mlen);
+
+/*
+ * Receive one datagram from SOCK into BUF (CAP bytes, MSG_TRUNC size
+ * returned like recv(), -1 with errno on failure).  *SKIP gets the length
+ * of a relay's origin header at the front of BUF, or 0 for a local
+ * writer's message.  RELAY_PATH is the slot directory's relay socket.  One
+ * system call, as recv(); local writers are unbound, so telling them from
+ * the relay costs a length check.
+ */
+ssize_t mailslot__recv_message(int sock, void *buf, size_t cap,
+    const char *relay_path, size_t *skip);
 
 /* Read the max message size from a slot's info file (0 = any or unknown). */
 uint32_t mailslot__reader_max_size(const char *info_path);

@@ -93,15 +93,26 @@ ev_reset(struct mailslot_reader *r)
         r->ev_set = 0;
 }
 
+/* Queue the datagram of N bytes in scratch, SKIP of them origin. */
+static int
+queue_scratch(struct mailslot_reader *r, size_t n, size_t skip)
+{
+    if (skip > 0)
+        return mailslot__queue_push_meta(&r->q, r->scratch, skip,
+            r->scratch + skip, n - skip);
+    return mailslot__queue_push(&r->q, r->scratch, n);
+}
+
 /* Move every pending datagram into the FIFO (lock held). */
 static void
 drain_locked(struct mailslot_reader *r)
 {
     ssize_t n;
+    size_t skip;
 
     while (!r->closed && !is_full(r)) {
-        n = recv(r->sock, r->scratch, MAILSLOT__POSIX_MAX_MESSAGE + 1,
-            MSG_DONTWAIT | MSG_TRUNC);
+        n = mailslot__recv_message(r->sock, r->scratch,
+            MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, &skip);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -110,7 +121,7 @@ drain_locked(struct mailslot_reader *r)
         /* Writers check the limit; a datagram over it is not ours. */
         if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
             continue;
-        if (mailslot__queue_push(&r->q, r->scratch, (size_t)n) != 0)
+        if (queue_scratch(r, (size_t)n, skip) != 0)
             break;
     }
     if (r->q.count > 0)
@@ -378,16 +389,19 @@ now_ms(void)
 
 /* Take the oldest message if it fits (lock held, FIFO not empty). */
 static int
-take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len)
+take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
+    mailslot_origin *origin)
 {
-    size_t size = (size_t)mailslot__queue_peek(&r->q);
+    unsigned char meta[MAILSLOT__ORIGIN_WIRE];
+    size_t size = (size_t)mailslot__queue_peek(&r->q), mlen;
 
     *len = size;
     if (size > cap) {
         mailslot__set_os_error(0);
         return MAILSLOT_EBUFFER;
     }
-    mailslot__queue_pop(&r->q, buf);
+    mailslot__queue_pop_meta(&r->q, buf, meta, sizeof meta, &mlen);
+    mailslot__origin_set(origin, meta, mlen);
     if (r->q.count == 0)
         ev_reset(r);
     if (r->drain_waiting && !is_full(r))
@@ -401,25 +415,28 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len)
  * when the socket has nothing either.
  */
 static int
-take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len)
+take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
+    mailslot_origin *origin)
 {
     ssize_t n;
+    size_t skip;
 
     do {
-        n = recv(r->sock, r->scratch, MAILSLOT__POSIX_MAX_MESSAGE + 1,
-            MSG_DONTWAIT | MSG_TRUNC);
+        n = mailslot__recv_message(r->sock, r->scratch,
+            MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, &skip);
         /* A datagram over the limit is not from one of our writers. */
     } while ((n < 0 && errno == EINTR) ||
              (n >= 0 && (size_t)n > MAILSLOT__POSIX_MAX_MESSAGE));
     if (n < 0)
         return 1;
-    *len = (size_t)n;
-    if ((size_t)n <= cap) {
-        if (n > 0)
-            memcpy(buf, r->scratch, (size_t)n);
+    *len = (size_t)n - skip;
+    if (*len <= cap) {
+        if (*len > 0)
+            memcpy(buf, r->scratch + skip, *len);
+        mailslot__origin_set(origin, r->scratch, skip);
         return 0;
     }
-    if (mailslot__queue_push(&r->q, r->scratch, (size_t)n) != 0)
+    if (queue_scratch(r, (size_t)n, skip) != 0)
         return mailslot__os_fail(ENOMEM);
     ev_signal(r);
     mailslot__set_os_error(0);
@@ -459,6 +476,13 @@ int
 mailslot__plat_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
     int32_t timeout_ms)
 {
+    return mailslot__plat_read_ex(r, buf, cap, len, timeout_ms, NULL);
+}
+
+int
+mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
+    size_t *len, int32_t timeout_ms, mailslot_origin *origin)
+{
     int64_t deadline;
     int rc, entered;
 
@@ -470,10 +494,10 @@ mailslot__plat_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
     deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
     while (rc == 0) {
         if (r->q.count > 0) {
-            rc = take(r, buf, cap, len);
+            rc = take(r, buf, cap, len, origin);
             break;
         }
-        if (!r->closed && (rc = take_direct(r, buf, cap, len)) != 1)
+        if (!r->closed && (rc = take_direct(r, buf, cap, len, origin)) != 1)
             break;
         rc = 0;
         if (r->closed) {

@@ -1,0 +1,248 @@
+/*
+ * The relay's sink on POSIX: "mailslot bridge" delivers each message to
+ * the reader's socket like a local writer, but from a socket bound to
+ * "relay.sock" in the slot directory, with a small origin header in front
+ * of the message.  The reader believes the header only when the sender's
+ * address is that path (see posix.h for why that is hard to fake), and
+ * strips it, so mailslot_read() returns exactly the message.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mailslot.h"
+#include "nbt.h"
+#include "platform.h"
+#include "posix.h"
+
+static const unsigned char magic[4] = { 'M', 'S', 'O', '1' };
+
+/* Field offsets in the origin header. */
+enum {
+    O_TYPE = 4,
+    O_SSUF = 5,
+    O_DSUF = 6,
+    O_SNAME = 8,
+    O_DNAME = 24,
+    O_SADDR = 40,
+    O_SPORT = 56,
+    O_HADDR = 58
+};
+
+struct mailslot__sink {
+    int sock;
+    int lockfd;
+    char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    unsigned char buf[MAILSLOT__ORIGIN_WIRE + MAILSLOT__NBT_SMB_MAX];
+};
+
+void
+mailslot__origin_pack(const mailslot_origin *o,
+    unsigned char out[MAILSLOT__ORIGIN_WIRE])
+{
+    memset(out, 0, MAILSLOT__ORIGIN_WIRE);
+    memcpy(out, magic, sizeof magic);
+    out[O_TYPE] = o->datagram_type;
+    out[O_SSUF] = o->source_suffix;
+    out[O_DSUF] = o->dest_suffix;
+    memcpy(out + O_SNAME, o->source_name, 15);
+    memcpy(out + O_DNAME, o->dest_name, 15);
+    memcpy(out + O_SADDR, o->source_addr, 15);
+    out[O_SPORT] = (unsigned char)(o->source_port >> 8);
+    out[O_SPORT + 1] = (unsigned char)o->source_port;
+    memcpy(out + O_HADDR, o->header_addr, 15);
+}
+
+int
+mailslot__origin_unpack(const unsigned char *in, size_t len,
+    mailslot_origin *o)
+{
+    if (len < MAILSLOT__ORIGIN_WIRE || memcmp(in, magic, sizeof magic) != 0)
+        return -1;
+    memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
+    o->remote = 1;
+    o->datagram_type = in[O_TYPE];
+    o->source_suffix = in[O_SSUF];
+    o->dest_suffix = in[O_DSUF];
+    /* Byte 15 of each field stays 0 from the memset: always terminated. */
+    memcpy(o->source_name, in + O_SNAME, 15);
+    memcpy(o->dest_name, in + O_DNAME, 15);
+    memcpy(o->source_addr, in + O_SADDR, 15);
+    o->source_port = (uint16_t)(in[O_SPORT] << 8 | in[O_SPORT + 1]);
+    memcpy(o->header_addr, in + O_HADDR, 15);
+    return 0;
+}
+
+void
+mailslot__origin_set(mailslot_origin *o, const unsigned char *meta,
+    size_t mlen)
+{
+    if (o == NULL)
+        return;
+    if (mlen == 0 || mailslot__origin_unpack(meta, mlen, o) != 0) {
+        memset(o, 0, sizeof *o);
+        o->size = sizeof *o;
+    }
+}
+
+ssize_t
+mailslot__recv_message(int sock, void *buf, size_t cap,
+    const char *relay_path, size_t *skip)
+{
+    struct sockaddr_un sa;
+    socklen_t alen = sizeof sa;
+    ssize_t n;
+
+    *skip = 0;
+    n = recvfrom(sock, buf, cap, MSG_DONTWAIT | MSG_TRUNC,
+        (struct sockaddr *)&sa, &alen);
+    if (n < 0 || alen <= sizeof(sa_family_t))
+        return n;
+    /* Bound senders are rare: only the relay binds.  Anything else that
+     * did (an abstract address, another path) is an ordinary writer. */
+    if ((size_t)alen <= sizeof sa && sa.sun_path[0] != '\0' &&
+        strncmp(sa.sun_path, relay_path, sizeof sa.sun_path) == 0 &&
+        (size_t)n >= MAILSLOT__ORIGIN_WIRE && (size_t)n <= cap &&
+        memcmp(buf, magic, sizeof magic) == 0)
+        *skip = MAILSLOT__ORIGIN_WIRE;
+    return n;
+}
+
+static int
+bind_relay(struct mailslot__sink *s)
+{
+    struct sockaddr_un sa;
+    int n;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    n = snprintf(sa.sun_path, sizeof sa.sun_path, "%s/" MAILSLOT__RELAY_SOCK,
+        s->dir);
+    if (n < 0 || (size_t)n >= sizeof sa.sun_path)
+        return mailslot__os_fail(ENAMETOOLONG);
+    /* We hold the lock, so a socket file left here is a dead relay's. */
+    if (unlink(sa.sun_path) != 0 && errno != ENOENT)
+        return mailslot__os_fail(errno);
+    s->sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (s->sock < 0)
+        return mailslot__os_fail(errno);
+    if (bind(s->sock, (struct sockaddr *)&sa, sizeof sa) != 0)
+        return mailslot__os_fail(errno);
+    return 0;
+}
+
+static int
+lock_relay(struct mailslot__sink *s)
+{
+    char path[sizeof s->dir + 16];
+
+    snprintf(path, sizeof path, "%s/" MAILSLOT__RELAY_LOCK, s->dir);
+    s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (s->lockfd < 0)
+        return mailslot__os_fail(errno);
+    if (flock(s->lockfd, LOCK_EX | LOCK_NB) != 0) {
+        mailslot__set_os_error(errno);
+        return errno == EWOULDBLOCK ? MAILSLOT_EEXISTS
+                                    : mailslot__os_fail(errno);
+    }
+    return 0;
+}
+
+int
+mailslot__plat_sink_open(mailslot__sink **out)
+{
+    struct mailslot__sink *s = calloc(1, sizeof *s);
+    int rc;
+
+    if (s == NULL)
+        return mailslot__os_fail(ENOMEM);
+    s->sock = s->lockfd = -1;
+    rc = mailslot__slot_dir(1, s->dir, sizeof s->dir);
+    if (rc == 0)
+        rc = lock_relay(s);
+    if (rc == 0)
+        rc = bind_relay(s);
+    if (rc != 0) {
+        mailslot__plat_sink_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+static void
+pause_ms(long ms)
+{
+    struct timespec ts = { 0, ms * 1000000L };
+
+    nanosleep(&ts, NULL);
+}
+
+int
+mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
+    const void *data, size_t len, const mailslot_origin *origin)
+{
+    mailslot__slot_paths paths;
+    struct sockaddr_un sa, bell;
+    uint32_t max;
+    ssize_t n;
+    int rc = mailslot__slot_paths_for(name, 0, &paths), tries;
+
+    if (rc != 0)
+        return rc;
+    if (len > MAILSLOT__NBT_SMB_MAX)
+        return mailslot__os_fail(EMSGSIZE);
+    max = mailslot__reader_max_size(paths.info);
+    if (max != 0 && len > max) {
+        mailslot__set_os_error(0);
+        return MAILSLOT_ETOOBIG;
+    }
+    mailslot__origin_pack(origin, s->buf);
+    if (len > 0)
+        memcpy(s->buf + MAILSLOT__ORIGIN_WIRE, data, len);
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, paths.sock, strlen(paths.sock) + 1);
+    memset(&bell, 0, sizeof bell);
+    bell.sun_family = AF_UNIX;
+    memcpy(bell.sun_path, paths.bell, strlen(paths.bell) + 1);
+    /* A full kernel queue: ring the reader's doorbell and give its drain
+     * thread a moment, but never stall the bridge for long. */
+    for (tries = 0;; tries++) {
+        n = sendto(s->sock, s->buf, MAILSLOT__ORIGIN_WIRE + len,
+            MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
+        if (n >= 0 || errno != EAGAIN || tries == 20)
+            break;
+        sendto(s->sock, "", 0, MSG_NOSIGNAL | MSG_DONTWAIT,
+            (struct sockaddr *)&bell, sizeof bell);
+        pause_ms(1);
+    }
+    if (n < 0)
+        return mailslot__os_fail(errno);
+    return 0;
+}
+
+void
+mailslot__plat_sink_free(mailslot__sink *s)
+{
+    char path[sizeof s->dir + 16];
+
+    if (s == NULL)
+        return;
+    if (s->sock >= 0) {
+        snprintf(path, sizeof path, "%s/" MAILSLOT__RELAY_SOCK, s->dir);
+        unlink(path);
+        close(s->sock);
+    }
+    if (s->lockfd >= 0)
+        close(s->lockfd);
+    free(s);
+}

@@ -1,0 +1,207 @@
+/*
+ * The relay behind "mailslot bridge", without a network: datagrams built
+ * with the codec go through mailslot_relay_datagram() into a local slot,
+ * and mailslot_read_ex() reports their origin.  Also: what the relay
+ * refuses, and that a local writer cannot pass off an origin header.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "mailslot.h"
+#include "nbt.h"
+#include "testlib.h"
+
+static unsigned char pkt[MAILSLOT__NBT_DATAGRAM_MAX];
+
+/* A datagram from HOSTA<00> to DST<00> for SLOT carrying TEXT. */
+static size_t
+datagram(const char *dst, const char *slot, const char *text)
+{
+    static char full[300];
+    mailslot__nbt_msg m;
+    size_t len = 0;
+
+    mailslot__nbt_msg_defaults(&m);
+    m.type = MAILSLOT__NBT_DIRECT_GROUP;
+    m.src_ip = 0x0ae70101u;
+    mailslot__nbt_name_make("hosta", 0, &m.src);
+    mailslot__nbt_name_make(dst, 0, &m.dst);
+    snprintf(full, sizeof full, "\\MAILSLOT\\%s", slot);
+    m.slot = full;
+    m.slot_len = strlen(full);
+    m.data = (const unsigned char *)text;
+    m.data_len = strlen(text);
+    CHECK_EQ(mailslot__nbt_build(&m, pkt, sizeof pkt, &len), 0);
+    return len;
+}
+
+static int
+relay(mailslot_relay *rl, const char *dst, const char *slot,
+    const char *text, mailslot_relay_result *res)
+{
+    return mailslot_relay_datagram(rl, pkt, datagram(dst, slot, text),
+        "10.231.1.1", 138, res);
+}
+
+static void
+test_delivery(mailslot_relay *rl, const char *slot)
+{
+    mailslot_reader *r = NULL;
+    mailslot_relay_result res;
+    mailslot_origin o;
+    char buf[64];
+    size_t len;
+
+    CHECK_EQ(mailslot_create(slot, NULL, &r), 0);
+    memset(&res, 0, sizeof res);
+    res.size = sizeof res;
+    CHECK_EQ(relay(rl, "testgrp", slot, "hello", &res), 0);
+    CHECK_STR(res.reason, "delivered");
+    CHECK_EQ(res.data_len, 5);
+    CHECK_EQ(mailslot_next_size(r), 5);
+    memset(&o, 0, sizeof o);
+    o.size = sizeof o;
+    CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 1000, &o), 0);
+    CHECK_MEM(buf, len, "hello", 5);
+    CHECK_EQ(o.remote, 1);
+    CHECK_STR(o.source_name, "HOSTA");
+    CHECK_EQ(o.source_suffix, 0);
+    CHECK_STR(o.dest_name, "TESTGRP");
+    CHECK_EQ(o.datagram_type, 0x11);
+    CHECK_STR(o.source_addr, "10.231.1.1");
+    CHECK_EQ(o.source_port, 138);
+    CHECK_STR(o.header_addr, "10.231.1.1");
+
+    /* Several queued messages: the FIFO keeps each origin with its
+     * message, and a plain read returns only the message. */
+    CHECK_EQ(relay(rl, "HOSTB", slot, "one", NULL), 0);
+    CHECK_EQ(mailslot_send(slot, "two", 3), 0);
+    CHECK_EQ(relay(rl, "hostb", slot, "three", NULL), 0);
+    CHECK_EQ(mailslot_count(r), 3);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), 0);
+    CHECK_MEM(buf, len, "one", 3);
+    CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 0, &o), 0);
+    CHECK_MEM(buf, len, "two", 3);
+    CHECK_EQ(o.remote, 0);
+    CHECK_EQ(o.source_name[0], '\0');
+    CHECK_EQ(mailslot_read_ex(r, buf, 2, &len, 0, &o), MAILSLOT_EBUFFER);
+    CHECK_EQ(len, 5);
+    CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 0, &o), 0);
+    CHECK_MEM(buf, len, "three", 5);
+    CHECK_EQ(o.remote, 1);
+    CHECK_STR(o.dest_name, "HOSTB");
+    mailslot_reader_free(r);
+}
+
+static void
+test_refusals(mailslot_relay *rl, const char *slot)
+{
+    mailslot_options opts = MAILSLOT_OPTIONS_INIT;
+    mailslot_reader *r = NULL;
+    mailslot_relay_result res;
+    size_t len;
+
+    memset(&res, 0, sizeof res);
+    res.size = sizeof res;
+    CHECK_EQ(relay(rl, "otherhost", slot, "x", &res), MAILSLOT_ENOTADDRESSED);
+    CHECK_EQ(relay(rl, "testgrp", "no\\such\\slot", "x", &res),
+        MAILSLOT_ENOTFOUND);
+    CHECK_STR(res.reason, "no such slot");
+    CHECK_EQ(relay(rl, "testgrp", "a\\..\\b", "x", &res), MAILSLOT_ENAME);
+    len = datagram("testgrp", slot, "x");
+    pkt[82] = 0;
+    CHECK_EQ(mailslot_relay_datagram(rl, pkt, len, "10.0.0.1", 138, &res),
+        MAILSLOT_EMALFORMED);
+    CHECK_STR(res.reason, "user data is not SMB");
+    CHECK_EQ(mailslot_relay_datagram(rl, pkt, 3, NULL, 0, NULL),
+        MAILSLOT_EMALFORMED);
+    /* The reader's max message size holds for remote writers too. */
+    opts.max_message_size = 4;
+    CHECK_EQ(mailslot_create(slot, &opts, &r), 0);
+    CHECK_EQ(relay(rl, "testgrp", slot, "12345", &res), MAILSLOT_ETOOBIG);
+    CHECK_EQ(relay(rl, "testgrp", slot, "1234", &res), 0);
+    CHECK_EQ(mailslot_count(r), 1);
+    mailslot_reader_free(r);
+}
+
+/* A local writer that starts its message with an origin header is still
+ * a local writer: the header is its message, not metadata. */
+static void
+test_forgery(mailslot_relay *rl, const char *slot)
+{
+    mailslot_reader *r = NULL;
+    mailslot_origin o;
+    unsigned char fake[128], buf[128];
+    size_t len;
+
+    CHECK_EQ(mailslot_create(slot, NULL, &r), 0);
+    CHECK_EQ(relay(rl, "testgrp", slot, "genuine", NULL), 0);
+    CHECK_EQ(mailslot_read(r, NULL, 0, &len, 1000), MAILSLOT_EBUFFER);
+    CHECK_EQ(len, 7);
+    /* A header like the relay's, with a name of our choosing. */
+    memset(fake, 0, sizeof fake);
+    memcpy(fake, "MSO1", 4);
+    memcpy(fake + 8, "EVIL", 4);
+    memcpy(fake + 74, "payload", 7);
+    CHECK_EQ(mailslot_send(slot, fake, 81), 0);
+    memset(&o, 0, sizeof o);
+    o.size = sizeof o;
+    CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 0, &o), 0);
+    CHECK_MEM(buf, len, "genuine", 7);
+    CHECK_EQ(o.remote, 1);
+    CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 0, &o), 0);
+    CHECK_EQ(len, 81);
+    CHECK_EQ(o.remote, 0);
+    CHECK_MEM(buf, len, fake, 81);
+    /* An origin struct from an older caller (only size and remote). */
+    CHECK_EQ(relay(rl, "testgrp", slot, "old", NULL), 0);
+    {
+        struct {
+            size_t size;
+            int remote;
+        } old = { sizeof old, 0 };
+
+        CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 1000,
+            (mailslot_origin *)&old), 0);
+        CHECK_EQ(old.remote, 1);
+        CHECK_EQ(old.size, sizeof old);
+    }
+    o.size = 2;
+    CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 0, &o),
+        MAILSLOT_EINVAL);
+    mailslot_reader_free(r);
+}
+
+int
+main(void)
+{
+    mailslot_relay *rl = NULL, *second = NULL;
+
+    use_private_dir();
+    CHECK_EQ(mailslot_origin_size(), sizeof(mailslot_origin));
+    CHECK_EQ(mailslot_relay_create(NULL, 0, &rl), MAILSLOT_EINVAL);
+    CHECK(rl == NULL);
+    CHECK_EQ(mailslot_relay_create("much-too-long-netbios-name", 0, &rl),
+        MAILSLOT_ENAME);
+    CHECK_EQ(mailslot_relay_create("HOSTB,TESTGRP", 0, &rl), 0);
+    CHECK(rl != NULL);
+    CHECK_EQ(mailslot_relay_create(NULL, MAILSLOT_RELAY_ANY_NAME, &second),
+        MAILSLOT_EEXISTS);
+    if (rl != NULL) {
+        test_delivery(rl, unique_name("relay"));
+        test_refusals(rl, unique_name("relay"));
+        test_forgery(rl, unique_name("relay"));
+    }
+    mailslot_relay_free(rl);
+    mailslot_relay_free(NULL);
+    /* The name is free again once the relay is gone. */
+    CHECK_EQ(mailslot_relay_create(NULL, MAILSLOT_RELAY_ANY_NAME, &second),
+        0);
+    mailslot_relay_free(second);
+    return testlib_finish();
+}

@@ -86,10 +86,13 @@ build = {
                         "../core/src/win/net.c",
                         "../core/src/win/oserr.c",
                         "../core/src/win/reader.c",
+                        "../core/src/win/watch.c",
                         "../core/src/win/writer.c",
                     }),
                     incdirs = incdirs,
                     defines = { "_WIN32_WINNT=0x0601", "UNICODE", "_UNICODE" },
+                    -- PostMessageW, for mailslot_notify_window().
+                    libraries = { "user32" },
                 },
             },
         },

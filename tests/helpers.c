@@ -4,6 +4,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,7 +21,7 @@
 
 extern char **environ;
 
-static char private_dir[256];
+static char private_dir_path[256];
 
 const char *
 unique_name(const char *tag)
@@ -38,10 +41,10 @@ remove_private_dir(void)
 {
     char cmd[300];
 
-    if (private_dir[0] != '\0') {
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", private_dir);
+    if (private_dir_path[0] != '\0') {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", private_dir_path);
         if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", private_dir);
+            fprintf(stderr, "could not remove %s\n", private_dir_path);
     }
 }
 
@@ -50,14 +53,20 @@ use_private_dir(void)
 {
     const char *base = getenv("TMPDIR");
 
-    snprintf(private_dir, sizeof private_dir, "%s/mst-XXXXXX",
+    snprintf(private_dir_path, sizeof private_dir_path, "%s/mst-XXXXXX",
         base != NULL && base[0] != '\0' ? base : "/tmp");
-    if (mkdtemp(private_dir) == NULL) {
+    if (mkdtemp(private_dir_path) == NULL) {
         perror("mkdtemp");
         exit(2);
     }
-    setenv("MAILSLOT_DIR", private_dir, 1);
+    setenv("MAILSLOT_DIR", private_dir_path, 1);
     atexit(remove_private_dir);
+}
+
+const char *
+private_dir(void)
+{
+    return private_dir_path;
 }
 
 pid_t
@@ -94,6 +103,12 @@ wait_helper(pid_t pid)
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
     return 128 + WTERMSIG(status);
+}
+
+void
+kill_helper(pid_t pid)
+{
+    kill(pid, SIGKILL);
 }
 
 void
@@ -135,4 +150,64 @@ touch(const char *path)
 
     if (fd >= 0)
         close(fd);
+}
+
+struct test_thread {
+    pthread_t t;
+    void (*fn)(void *);
+    void *arg;
+};
+
+static void *
+thread_main(void *arg)
+{
+    struct test_thread *t = arg;
+
+    t->fn(t->arg);
+    return NULL;
+}
+
+test_thread *
+thread_start(void (*fn)(void *), void *arg)
+{
+    struct test_thread *t = calloc(1, sizeof *t);
+
+    if (t == NULL)
+        exit(2);
+    t->fn = fn;
+    t->arg = arg;
+    if (pthread_create(&t->t, NULL, thread_main, t) != 0) {
+        fprintf(stderr, "pthread_create failed\n");
+        exit(2);
+    }
+    return t;
+}
+
+void
+thread_join(test_thread *t)
+{
+    pthread_join(t->t, NULL);
+    free(t);
+}
+
+int
+wait_readable(intptr_t fd, int ms)
+{
+    struct pollfd pfd;
+
+    pfd.fd = (int)fd;
+    pfd.events = POLLIN;
+    return poll(&pfd, 1, ms);
+}
+
+int
+on_windows(void)
+{
+    return 0;
+}
+
+int
+testlib_under_wine(void)
+{
+    return 0;
 }

@@ -1,0 +1,338 @@
+; Mailslot.ahk -- Windows mailslots for AutoHotkey v2, through mailslot.dll.
+;
+;   #Include Mailslot.ahk
+;   inbox := Mailslot.Create("my-app\inbox")          ; the reader
+;   inbox.OnMessage((reader, text) => ToolTip(text))   ; no polling
+;   Mailslot.Send("my-app\inbox", "héllo ☃")           ; any script, any process
+;
+; Names: "\\.\mailslot\a\b" or the short form "a\b"; case-insensitive.
+; Text is sent as UTF-8 unless you ask for "UTF-16LE" or "ANSI"; reading
+; decodes "auto" (UTF-16LE, UTF-8 or ANSI, whatever the writer sent), so
+; messages from the raw Win32 API, VBScript or other languages read right.
+; Failures throw an Error: e.Message is the library's message, e.Extra and
+; e.Name its short name ("timeout", "not_found", "exists", "too_big", ...),
+; e.Code the library's code and e.OSError the Windows error behind it.
+;
+; mailslot.dll is looked for next to this file: x64\mailslot.dll or
+; x86\mailslot.dll (by A_PtrSize), then mailslot64.dll / mailslot32.dll,
+; then mailslot.dll.  Its functions use the WINAPI convention, so no
+; DllCall here needs "Cdecl".
+#Requires AutoHotkey v2.0
+
+class Mailslot {
+    static _module := 0
+    static _readers := Map()   ; reader pointer -> ObjPtr(reader), for OnMessage
+    static _notifyMsg := 0
+
+    ; Create the mailslot NAME and become its reader.  MAXSIZE: largest
+    ; message in bytes, 0 = any.  TIMEOUT: the default read timeout in ms,
+    ; 0 = do not wait (Windows' default), -1 = forever.
+    static Create(name, maxSize := 0, timeout := 0) {
+        this._Load()
+        opts := Buffer(DllCall("mailslot\mailslot_options_size", "UPtr"), 0)
+        DllCall("mailslot\mailslot_options_init", "Ptr", opts)
+        ; size_t size; uint32 max_message_size; int32 read_timeout_ms; ...
+        NumPut("UInt", maxSize, opts, A_PtrSize)
+        NumPut("Int", timeout, opts, A_PtrSize + 4)
+        r := 0
+        rc := DllCall("mailslot\mailslot_create_w", "WStr", name, "Ptr", opts
+            , "Ptr*", &r, "Int")
+        this._Check(rc, "Mailslot.Create")
+        return Mailslot.Reader(r)
+    }
+
+    ; Open the mailslot NAME for writing ("\\host\mailslot\x" and
+    ; "\\*\mailslot\x" reach other machines where Windows allows it).
+    static Open(name) {
+        this._Load()
+        w := 0
+        rc := DllCall("mailslot\mailslot_open_w", "WStr", name, "Ptr", 0
+            , "Ptr*", &w, "Int")
+        this._Check(rc, "Mailslot.Open")
+        return Mailslot.Writer(w)
+    }
+
+    ; Open NAME, write TEXT as one message, close.
+    static Send(name, text, encoding := "UTF-8", nul := false) {
+        this._Load()
+        buf := this._Encode(text, encoding, nul)
+        rc := DllCall("mailslot\mailslot_send_w", "WStr", name, "Ptr", buf
+            , "UPtr", buf.Size, "Int")
+        this._Check(rc, "Mailslot.Send")
+    }
+
+    ; The library's version, "MAJOR.MINOR.PATCH".
+    static Version {
+        get {
+            this._Load()
+            return StrGet(DllCall("mailslot\mailslot_version", "Ptr"), "UTF-8")
+        }
+    }
+
+    class Reader {
+        __New(ptr) {
+            this.Ptr := ptr
+            this._callback := 0
+            this.Name := StrGet(DllCall("mailslot\mailslot_reader_name"
+                , "Ptr", ptr, "Ptr"), "UTF-8")
+        }
+
+        ; The next message as text (decoded "auto").  TIMEOUT in ms: 0 do
+        ; not wait, -1 forever, omitted: the reader's timeout.  Throws
+        ; (e.Extra = "timeout") when no message came in time.
+        Read(timeout?) {
+            this._ReadAlloc(IsSet(timeout) ? timeout : -2, &p, &len)
+            try return Mailslot._Decode(p, len)
+            finally DllCall("mailslot\mailslot_free", "Ptr", p)
+        }
+
+        ; Like Read, but returns false on a timeout instead of throwing and
+        ; puts the text in TEXT.
+        TryRead(&text, timeout?) {
+            t := IsSet(timeout) ? timeout : -2
+            p := 0, len := 0
+            rc := DllCall("mailslot\mailslot_read_alloc", "Ptr", this._Handle()
+                , "Ptr*", &p, "UPtr*", &len, "Int", t, "Int")
+            if (rc = -5)  ; MAILSLOT_ETIMEOUT
+                return false
+            Mailslot._Check(rc, "Mailslot.Reader.TryRead")
+            try text := Mailslot._Decode(p, len)
+            finally DllCall("mailslot\mailslot_free", "Ptr", p)
+            return true
+        }
+
+        ; The next message as a Buffer of its exact size (an empty message
+        ; is a Buffer of size 0, not a timeout).
+        ReadBytes(timeout?) {
+            this._ReadAlloc(IsSet(timeout) ? timeout : -2, &p, &len)
+            buf := Buffer(len)
+            if (len > 0)
+                DllCall("RtlMoveMemory", "Ptr", buf, "Ptr", p, "UPtr", len)
+            DllCall("mailslot\mailslot_free", "Ptr", p)
+            return buf
+        }
+
+        ; {MaxSize, NextSize (-1: none), Count, Timeout}
+        Info() {
+            info := Buffer(DllCall("mailslot\mailslot_info_size", "UPtr"), 0)
+            NumPut("UPtr", info.Size, info, 0)
+            rc := DllCall("mailslot\mailslot_get_info", "Ptr", this._Handle()
+                , "Ptr", info, "Int")
+            Mailslot._Check(rc, "Mailslot.Reader.Info")
+            ; size_t size; uint32 max; int64 next_size (8-aligned);
+            ; uint32 count; int32 read_timeout_ms
+            off := A_PtrSize = 8 ? 16 : 8
+            return { MaxSize: NumGet(info, A_PtrSize, "UInt")
+                , NextSize: NumGet(info, off, "Int64")
+                , Count: NumGet(info, off + 8, "UInt")
+                , Timeout: NumGet(info, off + 12, "Int") }
+        }
+
+        ; Number of queued messages.
+        Count {
+            get {
+                n := DllCall("mailslot\mailslot_count", "Ptr", this._Handle()
+                    , "Int64")
+                return Mailslot._Check(n, "Mailslot.Reader.Count")
+            }
+        }
+
+        ; The default read timeout in ms (0 do not wait, -1 forever).
+        Timeout {
+            get => this.Info().Timeout
+            set {
+                rc := DllCall("mailslot\mailslot_set_timeout"
+                    , "Ptr", this._Handle(), "Int", value, "Int")
+                Mailslot._Check(rc, "Mailslot.Reader.Timeout")
+            }
+        }
+
+        ; Call CALLBACK(reader, text) for every message as it arrives, with
+        ; no polling: the library posts a window message to this script
+        ; (A_ScriptHwnd), which AutoHotkey's OnMessage dispatches.  Pass 0
+        ; to stop.  Keep a reference to the reader while it listens.
+        OnMessage(callback) {
+            h := this._Handle()
+            Mailslot._StartNotify()
+            if !callback {
+                rc := DllCall("mailslot\mailslot_notify_window", "Ptr", h
+                    , "Ptr", 0, "UInt", 0, "Int")
+                Mailslot._Forget(h)
+                this._callback := 0
+                return Mailslot._Check(rc, "Mailslot.Reader.OnMessage")
+            }
+            this._callback := callback
+            Mailslot._readers[Mailslot._Key(h)] := ObjPtr(this)
+            rc := DllCall("mailslot\mailslot_notify_window", "Ptr", h
+                , "Ptr", A_ScriptHwnd, "UInt", Mailslot._notifyMsg, "Int")
+            Mailslot._Check(rc, "Mailslot.Reader.OnMessage")
+        }
+
+        ; Close the slot: unread messages are discarded, the name is freed.
+        Close() {
+            if !this.Ptr
+                return
+            Mailslot._Forget(this.Ptr)
+            DllCall("mailslot\mailslot_reader_free", "Ptr", this.Ptr)
+            this.Ptr := 0
+            this._callback := 0
+        }
+
+        __Delete() => this.Close()
+
+        _Handle() {
+            if !this.Ptr
+                throw Error("the mailslot reader is closed", -2, "closed")
+            return this.Ptr
+        }
+
+        _ReadAlloc(timeout, &p, &len) {
+            p := 0, len := 0
+            rc := DllCall("mailslot\mailslot_read_alloc", "Ptr", this._Handle()
+                , "Ptr*", &p, "UPtr*", &len, "Int", timeout, "Int")
+            Mailslot._Check(rc, "Mailslot.Reader.Read")
+        }
+    }
+
+    class Writer {
+        __New(ptr) {
+            this.Ptr := ptr
+        }
+
+        ; Write TEXT as one message: "UTF-8" (default), "UTF-16LE" or
+        ; "ANSI" (the active code page); NUL appends a terminator for
+        ; readers that expect a C string.
+        Write(text, encoding := "UTF-8", nul := false) {
+            buf := Mailslot._Encode(text, encoding, nul)
+            this.WriteBytes(buf)
+        }
+
+        ; Write SIZE bytes of BUF (a Buffer or an address) as one message.
+        WriteBytes(buf, size?) {
+            if !IsSet(size)
+                size := buf.Size
+            rc := DllCall("mailslot\mailslot_write", "Ptr", this._Handle()
+                , "Ptr", buf, "UPtr", size, "Int")
+            Mailslot._Check(rc, "Mailslot.Writer.Write")
+        }
+
+        Close() {
+            if !this.Ptr
+                return
+            DllCall("mailslot\mailslot_writer_free", "Ptr", this.Ptr)
+            this.Ptr := 0
+        }
+
+        __Delete() => this.Close()
+
+        _Handle() {
+            if !this.Ptr
+                throw Error("the mailslot writer is closed", -2, "closed")
+            return this.Ptr
+        }
+    }
+
+    ; ------------------------------------------------------------------
+    ; Internals
+    ; ------------------------------------------------------------------
+
+    static _Load() {
+        if this._module
+            return
+        dir := RegExReplace(A_LineFile, "\\[^\\]*$")
+        bits := A_PtrSize * 8
+        for path in [dir (A_PtrSize = 8 ? "\x64" : "\x86") "\mailslot.dll"
+                , dir "\mailslot" bits ".dll", dir "\mailslot.dll"] {
+            if FileExist(path) {
+                this._module := DllCall("LoadLibraryW", "Str", path, "Ptr")
+                if this._module
+                    break
+            }
+        }
+        if !this._module
+            throw Error("the " bits "-bit mailslot.dll was not found next to "
+                . A_LineFile, -2, "not_found")
+    }
+
+    ; Throw an Error for a negative library code; return CODE otherwise.
+    static _Check(code, what) {
+        if (code >= 0)
+            return code
+        os := DllCall("mailslot\mailslot_last_os_error", "Int")
+        name := StrGet(DllCall("mailslot\mailslot_errname", "Int", code
+            , "Ptr"), "UTF-8")
+        msg := StrGet(DllCall("mailslot\mailslot_strerror", "Int", code
+            , "Ptr"), "UTF-8")
+        e := Error(msg, what, name)
+        e.Name := name
+        e.Code := code
+        e.OSError := os
+        throw e
+    }
+
+    ; TEXT as message bytes in ENCODING, in a Buffer of the exact size.
+    static _Encode(text, encoding, nul) {
+        ename := Buffer(StrPut(encoding, "UTF-8"))
+        StrPut(encoding, ename, "UTF-8")
+        enc := DllCall("mailslot\mailslot_encoding_from_name", "Ptr", ename
+            , "Int")
+        this._Check(enc, "Mailslot encoding '" encoding "'")
+        flags := nul ? 1 : 0   ; MAILSLOT_TEXT_NUL
+        units := StrLen(text)
+        need := 0
+        rc := DllCall("mailslot\mailslot_encode_w", "WStr", text, "UPtr", units
+            , "Int", enc, "Int", flags, "Ptr", 0, "UPtr", 0, "UPtr*", &need
+            , "Int")
+        if (rc != -7)   ; MAILSLOT_EBUFFER: measured
+            this._Check(rc, "Mailslot encode")
+        buf := Buffer(need)
+        rc := DllCall("mailslot\mailslot_encode_w", "WStr", text, "UPtr", units
+            , "Int", enc, "Int", flags, "Ptr", buf, "UPtr", need, "UPtr*", &need
+            , "Int")
+        this._Check(rc, "Mailslot encode")
+        return buf
+    }
+
+    ; The LEN message bytes at P as text, decoded "auto".
+    static _Decode(p, len) {
+        units := 0
+        rc := DllCall("mailslot\mailslot_decode_w", "Ptr", p, "UPtr", len
+            , "Int", 0, "Int", 0, "Ptr", 0, "UPtr", 0, "UPtr*", &units, "Int")
+        if (rc != -7)
+            this._Check(rc, "Mailslot decode")
+        buf := Buffer(units * 2 + 2)
+        rc := DllCall("mailslot\mailslot_decode_w", "Ptr", p, "UPtr", len
+            , "Int", 0, "Int", 0, "Ptr", buf, "UPtr", units + 1, "UPtr*", &units
+            , "Int")
+        this._Check(rc, "Mailslot decode")
+        return StrGet(buf, units, "UTF-16")
+    }
+
+    ; A pointer as a map key: lParam and "Ptr*" may differ in sign on x86.
+    static _Key(p) => A_PtrSize = 4 ? p & 0xFFFFFFFF : p
+
+    static _Forget(p) {
+        if this._readers.Has(this._Key(p))
+            this._readers.Delete(this._Key(p))
+    }
+
+    static _StartNotify() {
+        if this._notifyMsg
+            return
+        this._notifyMsg := DllCall("RegisterWindowMessageW"
+            , "Str", "mailslot.dll notify", "UInt")
+        OnMessage(this._notifyMsg, ObjBindMethod(this, "_Dispatch"))
+    }
+
+    ; The library posted "messages queued" for the reader at LPARAM: read
+    ; them all (timeout 0) and hand each one to the reader's callback.
+    static _Dispatch(wParam, lParam, msg, hwnd) {
+        key := this._Key(lParam)
+        if !this._readers.Has(key)
+            return
+        reader := ObjFromPtrAddRef(this._readers[key])
+        while (reader.Ptr && reader._callback && reader.TryRead(&text, 0))
+            reader._callback.Call(reader, text)
+        return 0
+    }
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# The Windows build and its tests, run from the Linux build by CTest:
+#   tests/win/run.sh SOURCE_DIR WORK_DIR
+# 1. cross-builds everything for x86_64 Windows with MinGW-w64 and runs the
+#    Windows tests under Wine (headless, in a private prefix under WORK_DIR);
+# 2. cross-builds the 32-bit (i686) DLL and checks its export table
+#    (Debian 12's wine64 cannot run 32-bit programs; see README);
+# 3. prints "N passed, N failed" over all of it.
+set -uo pipefail
+src=$(cd "$1" && pwd)
+work=$2
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+passed=0
+failed=0
+
+step() { echo "== $*"; }
+ok() { echo "ok   - $*"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
+finish() {
+    [ -n "${WINEPREFIX:-}" ] && "$wineserver" -k 2>/dev/null
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit
+}
+
+wine=$(command -v wine64 || command -v wine || true)
+wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver)
+for tool in x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc; do
+    command -v "$tool" >/dev/null || { not_ok "$tool is not installed"; finish; }
+done
+[ -n "$wine" ] || { not_ok "wine is not installed"; finish; }
+
+# A private, headless Wine prefix; the first start takes ~15-30 s.
+export WINEPREFIX="$work/wineprefix" WINEDEBUG=-all WINEARCH=win64
+export WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY=
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+    step "creating the Wine prefix $WINEPREFIX"
+    "$wine" wineboot -i >/dev/null 2>&1
+    # No X display here: Wine's null driver still gives hidden windows
+    # (for the window-message notification test).
+    "$wine" reg add 'HKCU\Software\Wine\Drivers' /v Graphics /d null /f \
+        >/dev/null 2>&1
+    "$wineserver" -w
+fi
+
+# build DIR TOOLCHAIN [cmake args...]
+build() {
+    local dir=$1 toolchain=$2
+    shift 2
+    cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_TOOLCHAIN_FILE="$src/cmake/$toolchain" \
+        -DMAILSLOT_C_TESTS_ONLY=ON -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$dir/bin" \
+        "$@" >"$dir.configure.log" 2>&1 &&
+        cmake --build "$dir" -j"$jobs" >"$dir.build.log" 2>&1
+}
+
+step "x86_64: build (MinGW-w64)"
+if build "$work/win64" toolchain-mingw64.cmake \
+        -DCMAKE_CROSSCOMPILING_EMULATOR="$wine"; then
+    ok "x86_64 build"
+else
+    cat "$work/win64.configure.log" "$work/win64.build.log" | tail -40
+    not_ok "x86_64 build"
+    finish
+fi
+
+step "x86_64: tests under Wine ($("$wine" --version 2>/dev/null))"
+ctest --test-dir "$work/win64" --output-on-failure -V >"$work/win64.ctest.log" 2>&1
+grep -E "known Wine difference|CHECK|passed, [0-9]+ failed|Test +#|tests passed" \
+    "$work/win64.ctest.log" | sed 's/^[0-9]*: //'
+while read -r name result; do
+    if [ "$result" = Passed ]; then ok "$name"; else not_ok "$name"; fi
+done < <(sed -n 's/^ *[0-9]*\/[0-9]* Test *#[0-9]*: \([^ ]*\) [.*]*\** *\([A-Za-z]*\).*/\1 \2/p' \
+    "$work/win64.ctest.log")
+
+step "x86_64: the mailslot command under Wine (UTF-8 arguments)"
+out="$work/win64/cli.out"
+"$wine" "$work/win64/bin/mailslot.exe" listen cli-test --count 2 \
+    --timeout 20 >"$out" 2>&1 &
+listener=$!
+for _ in $(seq 50); do
+    "$wine" "$work/win64/bin/mailslot.exe" send CLI-TEST 'héllo ☃' \
+        >/dev/null 2>&1 && break
+    sleep 0.2
+done
+"$wine" "$work/win64/bin/mailslot.exe" send cli-test --encoding utf-16le \
+    'Grüße' >/dev/null 2>&1
+wait "$listener"
+if [ "$(tr -d '\r' <"$out")" = "$(printf 'héllo ☃\nGrüße')" ]; then
+    ok "mailslot listen/send"
+else
+    echo "got:"; cat "$out"
+    not_ok "mailslot listen/send"
+fi
+
+step "x86_64: the Lua module for a Windows Lua 5.4 (build only)"
+# A Windows Lua module links against lua54.dll; an import library made
+# from the API of Debian's Lua 5.4 headers stands in for the real one.
+lua_inc=/usr/include/lua5.4
+if [ -f "$lua_inc/lua.h" ] && [ -d "$src/lua/src" ]; then
+    mkdir -p "$work/lua-win64"
+    {
+        echo "LIBRARY lua54.dll"; echo "EXPORTS"
+        cat "$lua_inc/lua.h" "$lua_inc/lauxlib.h" "$lua_inc/lualib.h" |
+            grep -o '(lua[L]\{0,1\}_[A-Za-z_0-9]*) *(\|(luaopen_[a-z0-9_]*) *(' |
+            sed 's/[() ]//g' | sort -u | sed 's/^/    /'
+    } >"$work/lua-win64/lua54.def"
+    printf 'EXPORTS\n    luaopen_mailslot\n' >"$work/lua-win64/module.def"
+    if x86_64-w64-mingw32-dlltool -d "$work/lua-win64/lua54.def" \
+            -l "$work/lua-win64/liblua54.a" -D lua54.dll &&
+       x86_64-w64-mingw32-gcc -std=c11 -O2 -Wall -Wextra -shared \
+            -o "$work/lua-win64/mailslot.dll" "$src"/lua/src/*.c \
+            $(ls "$src"/core/src/*.c | grep -v ansi_cp1252) \
+            "$src"/core/src/win/*.c "$work/lua-win64/module.def" \
+            -I"$lua_inc" -I"$src/core/include" -I"$src/core/src" \
+            -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE \
+            -L"$work/lua-win64" -llua54 -static-libgcc -static \
+            >"$work/lua-win64/build.log" 2>&1 &&
+       x86_64-w64-mingw32-objdump -p "$work/lua-win64/mailslot.dll" \
+            >"$work/lua-win64/objdump.txt" &&
+       grep -q '\] luaopen_mailslot$' "$work/lua-win64/objdump.txt"; then
+        ok "Lua module cross-built: mailslot.dll exports luaopen_mailslot"
+    else
+        cat "$work/lua-win64/build.log" | tail -20
+        not_ok "Lua module cross-build"
+    fi
+else
+    echo "skipped: no Lua 5.4 headers or no lua/ sources"
+fi
+
+step "i686: build the 32-bit DLL and check its exports"
+if build "$work/win32" toolchain-mingw32.cmake -DMAILSLOT_BUILD_TESTS=OFF; then
+    ok "i686 build"
+    if sh "$src/tests/win/check_exports.sh" i686-w64-mingw32-objdump \
+            "$work/win32/bin/mailslot.dll" "$src"; then
+        ok "i686 exports"
+    else
+        not_ok "i686 exports"
+    fi
+    step "the DllCalls of ahk/*.ahk against both DLLs and mailslot.h"
+    if python3 "$src/tests/win/check_ahk.py" "$src" \
+            "$work/win64/bin/mailslot.dll" "$work/win32/bin/mailslot.dll" \
+            "$work/win32/core/libmailslot.a"; then
+        ok "ahk DllCall signatures"
+    else
+        not_ok "ahk DllCall signatures"
+    fi
+else
+    tail -40 "$work/win32.build.log"
+    not_ok "i686 build"
+fi
+# A ready-to-use AutoHotkey folder: the .ahk files, examples and both DLLs.
+bundle="$work/ahk"
+mkdir -p "$bundle/x64" "$bundle/x86" "$bundle/examples"
+cp "$src"/ahk/*.ahk "$bundle/" && cp "$src"/ahk/examples/* "$bundle/examples/"
+cp "$work/win64/bin/mailslot.dll" "$bundle/x64/" 2>/dev/null
+cp "$work/win32/bin/mailslot.dll" "$bundle/x86/" 2>/dev/null
+echo "AutoHotkey folder with both DLLs: $bundle"
+finish

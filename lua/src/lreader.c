@@ -37,7 +37,7 @@ now_ms(void)
 }
 
 /*
- * mailslot_read() that rides out signals: MAILSLOT_EINTR means a signal
+ * mailslot_read_ex() that rides out signals: MAILSLOT_EINTR means a signal
  * woke the wait before anything was consumed, which is not a failure of
  * the read, so wait again for the time that is left (forever stays
  * forever).  A clock that jumps can only shorten or lengthen that one
@@ -45,7 +45,7 @@ now_ms(void)
  */
 static int
 read_retrying(mailslot_reader *r, void *buf, size_t cap, size_t *len,
-              int32_t timeout)
+              int32_t timeout, mailslot_origin *origin)
 {
     mailslot_info info = {sizeof info, 0, 0, 0, 0};
     int64_t start, left;
@@ -59,7 +59,7 @@ read_retrying(mailslot_reader *r, void *buf, size_t cap, size_t *len,
     }
     start = now_ms();
     for (;;) {
-        rc = mailslot_read(r, buf, cap, len, timeout);
+        rc = mailslot_read_ex(r, buf, cap, len, timeout, origin);
         if (rc != MAILSLOT_EINTR)
             return rc;
         if (timeout <= 0)
@@ -77,17 +77,19 @@ read_retrying(mailslot_reader *r, void *buf, size_t cap, size_t *len,
 /*
  * Read one message and push it as a string.  A zero-capacity read waits
  * and reports the size (keeping the message), then the message is read
- * into a Lua buffer of that size.  Returns 0 or an error code.
+ * into a Lua buffer of that size.  ORIGIN, when not NULL, receives where
+ * the message came from.  Returns 0 or an error code.
  */
 static int
-push_read(lua_State *L, mailslot_reader *r, int32_t timeout)
+push_read(lua_State *L, mailslot_reader *r, int32_t timeout,
+          mailslot_origin *origin)
 {
     luaL_Buffer b;
     size_t need = 0, len = 0;
     char *p;
     int rc;
 
-    rc = read_retrying(r, NULL, 0, &need, timeout);
+    rc = read_retrying(r, NULL, 0, &need, timeout, origin);
     if (rc == 0) {
         /* The zero-capacity read consumed an empty message. */
         lua_pushliteral(L, "");
@@ -98,7 +100,7 @@ push_read(lua_State *L, mailslot_reader *r, int32_t timeout)
     luaL_buffinit(L, &b);
     for (;;) {
         p = luaL_prepbuffsize(&b, need);
-        rc = mailslot_read(r, p, need, &len, 0);
+        rc = mailslot_read_ex(r, p, need, &len, 0, origin);
         if (rc == 0)
             break;
         if (rc != MAILSLOT_EBUFFER) {
@@ -130,9 +132,67 @@ reader_read(lua_State *L)
 {
     reader_box *box = check_reader(L, 1);
     int32_t timeout = lmailslot_check_timeout(L, 2, MAILSLOT_TIMEOUT_DEFAULT);
-    int rc = push_read(L, box->r, timeout);
+    int rc = push_read(L, box->r, timeout, NULL);
 
     return rc == 0 ? 1 : lmailslot_push_failure(L, rc);
+}
+
+/* Set field KEY of the table on top to the NUL-terminated FIELD. */
+static void
+set_text(lua_State *L, const char *key, const char *field, size_t n)
+{
+    size_t len = 0;
+
+    while (len < n && field[len] != '\0')
+        len++;
+    lua_pushlstring(L, field, len);
+    lua_setfield(L, -2, key);
+}
+
+static void
+set_int(lua_State *L, const char *key, lua_Integer value)
+{
+    lua_pushinteger(L, value);
+    lua_setfield(L, -2, key);
+}
+
+/* Push the origin table of a message from the network. */
+static void
+push_origin(lua_State *L, const mailslot_origin *o)
+{
+    lua_createtable(L, 0, 7);
+    set_text(L, "source_name", o->source_name, sizeof o->source_name);
+    set_int(L, "source_suffix", o->source_suffix);
+    set_text(L, "dest_name", o->dest_name, sizeof o->dest_name);
+    set_int(L, "dest_suffix", o->dest_suffix);
+    set_text(L, "source_addr", o->source_addr, sizeof o->source_addr);
+    set_int(L, "source_port", o->source_port);
+    set_int(L, "datagram_type", o->datagram_type);
+}
+
+/*
+ * slot:read_origin([timeout]) -> message, origin | nil, message, errname
+ * ORIGIN is nil for a local writer's message, else a table that says
+ * where a message "mailslot bridge" took off the network came from.
+ */
+static int
+reader_read_origin(lua_State *L)
+{
+    reader_box *box = check_reader(L, 1);
+    int32_t timeout = lmailslot_check_timeout(L, 2, MAILSLOT_TIMEOUT_DEFAULT);
+    mailslot_origin o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.size = sizeof o;
+    rc = push_read(L, box->r, timeout, &o);
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    if (o.remote)
+        push_origin(L, &o);
+    else
+        lua_pushnil(L);
+    return 2;
 }
 
 /* slot:read_text([encoding [, timeout]]) -> UTF-8 text | failure */
@@ -146,7 +206,7 @@ reader_read_text(lua_State *L)
     size_t len;
     int rc;
 
-    rc = push_read(L, box->r, timeout);
+    rc = push_read(L, box->r, timeout, NULL);
     if (rc != 0)
         return lmailslot_push_failure(L, rc);
     data = lua_tolstring(L, -1, &len);
@@ -163,7 +223,7 @@ messages_next(lua_State *L)
 {
     reader_box *box = check_reader(L, lua_upvalueindex(1));
     int32_t timeout = (int32_t)lua_tointeger(L, lua_upvalueindex(2));
-    int rc = push_read(L, box->r, timeout);
+    int rc = push_read(L, box->r, timeout, NULL);
 
     if (rc == 0)
         return 1;
@@ -327,6 +387,7 @@ lmailslot_create(lua_State *L)
 /* clang-format off */
 static const luaL_Reg reader_methods[] = {
     { "read", reader_read },
+    { "read_origin", reader_read_origin },
     { "read_text", reader_read_text },
     { "messages", reader_messages },
     { "info", reader_info },

@@ -36,6 +36,7 @@ mailslot_lua_test(contract 120)
 mailslot_lua_test(api 60)
 mailslot_lua_test(text 60)
 mailslot_lua_test(interop 120)
+mailslot_lua_test(origin 60)
 mailslot_lua_test(readme 300)
 mailslot_lua_test(rockspec 300)
 

@@ -40,7 +40,7 @@ from . import _mailslot as _c
 
 __all__ = [
     "create", "open", "send", "encode", "decode", "detect_encoding",
-    "Mailslot", "Writer", "Info", "Error",
+    "Mailslot", "Writer", "Info", "Origin", "Error",
     "MAX_MESSAGE_SIZE", "MAX_NAME_LENGTH",
 ]
 
@@ -164,6 +164,26 @@ Info.next_size.__doc__ = "The size of the next message, or None if none."
 Info.count.__doc__ = "The number of messages queued."
 Info.timeout.__doc__ = "The default read timeout in seconds (None: for ever)."
 
+Origin = _namedtuple("Origin", "source_name source_suffix dest_name "
+                     "dest_suffix source_addr source_port datagram_type")
+Origin.__doc__ = """Where a message from the network came from.
+
+``Mailslot.read(origin=True)`` returns one for each message that
+``mailslot bridge`` took off the network (a NetBIOS datagram); a message
+from a local writer has no origin (None).  Nothing in a datagram is
+authenticated: the names are what the sender claimed.
+"""
+Origin.source_name.__doc__ = "The sender's NetBIOS name, e.g. 'PC1'."
+Origin.source_suffix.__doc__ = "The NetBIOS suffix of source_name (0x00)."
+Origin.dest_name.__doc__ = "The NetBIOS name it was sent to."
+Origin.dest_suffix.__doc__ = "The NetBIOS suffix of dest_name."
+Origin.source_addr.__doc__ = "The sender's IPv4 address, dotted ('10.0.0.5')."
+Origin.source_port.__doc__ = "The sender's UDP port (138, or ephemeral)."
+Origin.datagram_type.__doc__ = (
+    "0x10 unique (to a host), 0x11 group (to a domain), 0x12 broadcast.")
+
+_c._set_origin_type(Origin)
+
 
 class Mailslot(_c.Reader):
     """A mailslot this process created, to read messages from.
@@ -175,6 +195,9 @@ class Mailslot(_c.Reader):
     next message and ends when the slot is closed.  Use it as a context
     manager to close it.  For asyncio, see :meth:`read_async` and
     :meth:`aiter` (``async for message in slot`` works too).
+    ``read(origin=True)`` and ``read_async(origin=True)`` return
+    ``(data, origin)``: an :class:`Origin` for a message from the network
+    (through ``mailslot bridge``), None for one from a local writer.
     """
 
     __slots__ = ("_waiters", "__weakref__")
@@ -217,16 +240,18 @@ class Mailslot(_c.Reader):
 
     # -- asyncio -----------------------------------------------------------
 
-    async def read_async(self, timeout=_DEFAULT):
+    async def read_async(self, timeout=_DEFAULT, origin=False):
         """Read the next message without blocking the event loop.
 
         The coroutine sleeps until the slot's descriptor becomes readable
         (``loop.add_reader``): no polling, no thread.  TIMEOUT defaults to
         the slot's timeout; when it runs out, raise :class:`Timeout`.
         Several coroutines may wait on one slot; each message goes to one.
+        With ORIGIN true, return ``(data, origin)`` as :meth:`read` does.
         """
         timeout = self.timeout if timeout is _DEFAULT else _seconds(timeout)
-        message = self._poll()
+        poll = self._poll_origin if origin else self._poll
+        message = poll()
         if message is not None:
             return message
         loop = _asyncio.get_running_loop()
@@ -235,7 +260,7 @@ class Mailslot(_c.Reader):
             if deadline is not None and loop.time() >= deadline:
                 raise _error(_CODES["timeout"], name=self.name)
             await self._readable(loop, deadline)
-            message = self._poll()
+            message = poll()
             if message is not None:
                 return message
 
@@ -360,8 +385,9 @@ def open(name):  # noqa: A001 - the module's verb, as in socket/os
 
     A local name needs a live reader, else :class:`NotFound` (a
     :class:`FileNotFoundError`) is raised.  Remote names
-    (``\\\\host\\mailslot\\x``, ``\\\\*\\mailslot\\x``) raise
-    :class:`NotSupported` on Linux for now.
+    (``\\\\host\\mailslot\\x``, ``\\\\*\\mailslot\\x``) send
+    NetBIOS datagrams (at most 424 bytes for a short name; see the
+    project's docs/network.md); nobody needs to be listening.
     """
     return Writer(name)
 

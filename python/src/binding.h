@@ -22,6 +22,7 @@ typedef struct module_state {
     PyObject *reader_type;   /* _mailslot.Reader */
     PyObject *writer_type;   /* _mailslot.Writer */
     PyObject *error_factory; /* factory(code, os_error, name) -> exception */
+    PyObject *origin_type;   /* mailslot.Origin, a named tuple */
     PyObject *monotonic;     /* time.monotonic */
 } module_state;
 

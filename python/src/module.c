@@ -292,6 +292,20 @@ mod_set_error_factory(PyObject *module, PyObject *factory)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+mod_set_origin_type(PyObject *module, PyObject *type)
+{
+    module_state *st = ms_state(module);
+    PyObject *old = st->origin_type;
+
+    if (!PyCallable_Check(type))
+        return ms_type_error("origin type", "callable", type);
+    Py_INCREF(type);
+    st->origin_type = type;
+    Py_XDECREF(old);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_methods[] = {
     { "_create", (PyCFunction)(void (*)(void))mod_create,
       METH_VARARGS | METH_KEYWORDS,
@@ -326,6 +340,10 @@ static PyMethodDef module_methods[] = {
       "_set_error_factory($module, factory, /)\n--\n\n"
       "Set the callable factory(code, os_error, name) that makes the\n"
       "exception raised for a core error code." },
+    { "_set_origin_type", mod_set_origin_type, METH_O,
+      "_set_origin_type($module, type, /)\n--\n\n"
+      "Set the named tuple type read(origin=True) returns for a message\n"
+      "from the network (mailslot.Origin)." },
     { NULL, NULL, 0, NULL }
 };
 
@@ -383,6 +401,7 @@ module_traverse(PyObject *module, visitproc visit, void *arg)
     Py_VISIT(st->reader_type);
     Py_VISIT(st->writer_type);
     Py_VISIT(st->error_factory);
+    Py_VISIT(st->origin_type);
     Py_VISIT(st->monotonic);
     return 0;
 }
@@ -395,6 +414,7 @@ module_clear(PyObject *module)
     Py_CLEAR(st->reader_type);
     Py_CLEAR(st->writer_type);
     Py_CLEAR(st->error_factory);
+    Py_CLEAR(st->origin_type);
     Py_CLEAR(st->monotonic);
     return 0;
 }

@@ -10,6 +10,7 @@
  * Nothing is consumed by an interrupted read.
  */
 #include <math.h>
+#include <string.h>
 
 #include "binding.h"
 
@@ -56,12 +57,14 @@ time_left(ReaderObject *self, wait_clock *c, int32_t *left)
 
 /*
  * Sleep, with the GIL released, until a message is queued or the time on
- * C runs out.  Returns what mailslot_read() returns for a zero-capacity
- * read (0 for an empty message, which it consumed; MAILSLOT_EBUFFER with
- * *NEED the size of a longer one), or WAIT_PYERR.
+ * C runs out.  Returns what mailslot_read_ex() returns for a zero-capacity
+ * read (0 for an empty message, which it consumed, filling *ORIGIN when
+ * that is not NULL; MAILSLOT_EBUFFER with *NEED the size of a longer
+ * one), or WAIT_PYERR.
  */
 static int
-wait_message(ReaderObject *self, wait_clock *c, size_t *need)
+wait_message(ReaderObject *self, wait_clock *c, size_t *need,
+    mailslot_origin *origin)
 {
     int32_t left;
     int rc;
@@ -70,7 +73,7 @@ wait_message(ReaderObject *self, wait_clock *c, size_t *need)
         if (time_left(self, c, &left) < 0)
             return WAIT_PYERR;
         Py_BEGIN_ALLOW_THREADS
-        rc = mailslot_read(self->r, NULL, 0, need, left);
+        rc = mailslot_read_ex(self->r, NULL, 0, need, left, origin);
         Py_END_ALLOW_THREADS
         if (rc != MAILSLOT_EINTR)
             return rc;
@@ -108,9 +111,12 @@ truncated(PyObject *msg, size_t len)
 /*
  * Read one message into a bytes object of its exact size: learn the size
  * (waiting if need be), then copy the message straight into the bytes.
+ * ORIGIN, when not NULL, receives where the message came from (a NULL
+ * origin makes mailslot_read_ex() exactly mailslot_read()).
  */
 static PyObject *
-read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty)
+read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty,
+    mailslot_origin *origin)
 {
     wait_clock clock = { timeout_ms, 0, 0.0 };
     PyObject *msg;
@@ -120,9 +126,9 @@ read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty)
     if (self->closed)
         return ms_raise_closed("mailslot");
     for (;;) {
-        rc = mailslot_read(self->r, NULL, 0, &need, 0);
+        rc = mailslot_read_ex(self->r, NULL, 0, &need, 0, origin);
         if (rc == MAILSLOT_ETIMEOUT && timeout_ms != 0)
-            rc = wait_message(self, &clock, &need);
+            rc = wait_message(self, &clock, &need, origin);
         if (rc == 0)
             return PyBytes_FromStringAndSize(NULL, 0); /* empty message */
         if (rc != MAILSLOT_EBUFFER)
@@ -130,7 +136,8 @@ read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty)
         msg = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)need);
         if (msg == NULL)
             return NULL;
-        rc = mailslot_read(self->r, PyBytes_AsString(msg), need, &len, 0);
+        rc = mailslot_read_ex(self->r, PyBytes_AsString(msg), need, &len, 0,
+            origin);
         if (rc == 0)
             return truncated(msg, len);
         Py_DECREF(msg);
@@ -141,25 +148,92 @@ read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty)
     }
 }
 
+/* A str from the NUL-terminated text in FIELD (at most N bytes). */
+static PyObject *
+origin_text(const char *field, size_t n)
+{
+    size_t len = 0;
+
+    while (len < n && field[len] != '\0')
+        len++;
+    return PyUnicode_DecodeUTF8(field, (Py_ssize_t)len, "replace");
+}
+
+/*
+ * Steal MSG and return (MSG, origin): None for a local writer, else a
+ * mailslot.Origin (a plain tuple when the package did not set the type).
+ */
+static PyObject *
+with_origin(ReaderObject *self, PyObject *msg, const mailslot_origin *o)
+{
+    PyObject *type = ms_state(self->module)->origin_type;
+    PyObject *fields, *origin;
+
+    if (msg == NULL || msg == Py_None)
+        return msg;
+    if (!o->remote)
+        return Py_BuildValue("(NO)", msg, Py_None);
+    fields = Py_BuildValue("(NiNiNii)",
+        origin_text(o->source_name, sizeof o->source_name),
+        (int)o->source_suffix,
+        origin_text(o->dest_name, sizeof o->dest_name),
+        (int)o->dest_suffix,
+        origin_text(o->source_addr, sizeof o->source_addr),
+        (int)o->source_port, (int)o->datagram_type);
+    if (fields == NULL || type == NULL) {
+        origin = fields;
+    } else {
+        origin = PyObject_CallObject(type, fields);
+        Py_DECREF(fields);
+    }
+    if (origin == NULL) {
+        Py_DECREF(msg);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", msg, origin);
+}
+
+/* read_message() that also says where the message came from. */
+static PyObject *
+read_with_origin(ReaderObject *self, int32_t timeout_ms, int none_if_empty)
+{
+    mailslot_origin o;
+    PyObject *msg;
+
+    memset(&o, 0, sizeof o);
+    o.size = sizeof o;
+    msg = read_message(self, timeout_ms, none_if_empty, &o);
+    return with_origin(self, msg, &o);
+}
+
 static PyObject *
 reader_read(ReaderObject *self, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = { "timeout", NULL };
+    static char *kwlist[] = { "timeout", "origin", NULL };
     PyObject *timeout = NULL;
     int32_t ms = self->timeout_ms;
+    int origin = 0;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:read", kwlist,
-            &timeout))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|Op:read", kwlist,
+            &timeout, &origin))
         return NULL;
     if (timeout != NULL && ms_timeout_from_py(timeout, &ms) < 0)
         return NULL;
-    return read_message(self, ms, 0);
+    if (origin)
+        return read_with_origin(self, ms, 0);
+    return read_message(self, ms, 0, NULL);
 }
 
 static PyObject *
 reader_poll(ReaderObject *self, PyObject *unused)
 {
-    return read_message(self, 0, 1);
+    return read_message(self, 0, 1, NULL);
+}
+
+static PyObject *
+reader_poll_origin(ReaderObject *self, PyObject *unused)
+{
+    return read_with_origin(self, 0, 1);
 }
 
 static PyObject *
@@ -336,16 +410,24 @@ reader_dealloc(ReaderObject *self)
 static PyMethodDef reader_methods[] = {
     { "read", (PyCFunction)(void (*)(void))reader_read,
       METH_VARARGS | METH_KEYWORDS,
-      "read($self, /, timeout=<the slot's timeout>)\n--\n\n"
+      "read($self, /, timeout=<the slot's timeout>, origin=False)\n--\n\n"
       "Read the next message and return its bytes (b'' for an empty\n"
       "message).\n\n"
       "TIMEOUT is in seconds: None waits for ever, 0 only looks.  When\n"
       "no message comes in time, raise mailslot.Timeout (a TimeoutError).\n"
       "The wait releases the GIL and is interrupted by Ctrl-C\n"
-      "(KeyboardInterrupt); nothing is lost when it is." },
+      "(KeyboardInterrupt); nothing is lost when it is.\n\n"
+      "With ORIGIN true, return (data, origin): origin is None for a\n"
+      "message from a local writer, or a mailslot.Origin for one that\n"
+      "'mailslot bridge' took off the network (the sender's NetBIOS\n"
+      "name and address, as the sender claimed them)." },
     { "_poll", (PyCFunction)reader_poll, METH_NOARGS,
       "_poll($self, /)\n--\n\n"
       "The next message if one is queued, else None; never waits." },
+    { "_poll_origin", (PyCFunction)reader_poll_origin, METH_NOARGS,
+      "_poll_origin($self, /)\n--\n\n"
+      "(data, origin) for the next message if one is queued, else None;\n"
+      "never waits." },
     { "close", (PyCFunction)reader_close, METH_NOARGS,
       "close($self, /)\n--\n\n"
       "Close the slot: unread messages are discarded and the name is\n"

@@ -67,6 +67,7 @@ build = {
                         "../core/src/posix/dir.c",
                         "../core/src/posix/list.c",
                         "../core/src/posix/notify.c",
+                        "../core/src/posix/read.c",
                         "../core/src/posix/reader.c",
                         "../core/src/posix/remote.c",
                         "../core/src/posix/sink.c",

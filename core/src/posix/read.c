@@ -1,0 +1,230 @@
+/*
+ * Reading from a POSIX reader: the FIFO first, then straight from the
+ * socket, sleeping in poll() on both the socket and the eventfd when
+ * there is nothing (see reader.c for the design).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mailslot.h"
+#include "platform.h"
+#include "posix.h"
+#include "queue.h"
+#include "reader.h"
+
+/* Enter a call; fails when the reader is closed (lock held). */
+static int
+enter(struct mailslot_reader *r)
+{
+    if (r->closed) {
+        mailslot__set_os_error(0);
+        return MAILSLOT_ECLOSED;
+    }
+    r->busy++;
+    return 0;
+}
+
+static void
+leave(struct mailslot_reader *r)
+{
+    if (--r->busy == 0 && r->closed)
+        pthread_cond_broadcast(&r->idle_cv);
+}
+
+static int64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Take the oldest message if it fits (lock held, FIFO not empty). */
+static int
+take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
+    mailslot_origin *origin)
+{
+    unsigned char meta[MAILSLOT__ORIGIN_WIRE];
+    size_t size = (size_t)mailslot__queue_peek(&r->q), mlen;
+
+    *len = size;
+    if (size > cap) {
+        mailslot__set_os_error(0);
+        return MAILSLOT_EBUFFER;
+    }
+    mailslot__queue_pop_meta(&r->q, buf, meta, sizeof meta, &mlen);
+    mailslot__origin_set(origin, meta, mlen);
+    if (r->q.count == 0)
+        mailslot__reader_unsignal(r);
+    if (r->drain_waiting && !mailslot__reader_full(r))
+        pthread_cond_signal(&r->space_cv);
+    return 0;
+}
+
+/*
+ * The FIFO is empty: take the next datagram straight from the socket.
+ * Returns 0, MAILSLOT_EBUFFER (then the message waits in the FIFO), or 1
+ * when the socket has nothing either.
+ */
+static int
+take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
+    mailslot_origin *origin)
+{
+    ssize_t n;
+    size_t skip;
+
+    do {
+        n = mailslot__recv_message(r->sock, r->scratch,
+            MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, &skip);
+        /* A datagram over the limit is not from one of our writers. */
+    } while ((n < 0 && errno == EINTR) ||
+             (n >= 0 && (size_t)n > MAILSLOT__POSIX_MAX_MESSAGE));
+    if (n < 0)
+        return 1;
+    *len = (size_t)n - skip;
+    if (*len <= cap) {
+        if (*len > 0)
+            memcpy(buf, r->scratch + skip, *len);
+        mailslot__origin_set(origin, r->scratch, skip);
+        return 0;
+    }
+    if (mailslot__reader_queue_scratch(r, (size_t)n, skip) != 0)
+        return mailslot__os_fail(ENOMEM);
+    mailslot__reader_signal(r);
+    mailslot__set_os_error(0);
+    return MAILSLOT_EBUFFER;
+}
+
+/*
+ * Sleep in poll() until a message, close, or DEADLINE.  The reader watches
+ * the socket as well as the eventfd, so a message sent to a waiting reader
+ * wakes it directly instead of through the drain thread.
+ */
+static int
+wait_event(struct mailslot_reader *r, int64_t deadline)
+{
+    struct pollfd pfd[2];
+    int64_t left = -1;
+    int n;
+
+    if (deadline >= 0) {
+        left = deadline - now_ms();
+        if (left < 0)
+            left = 0;
+    }
+    pfd[0].fd = r->evfd;
+    pfd[0].events = POLLIN;
+    pfd[1].fd = r->sock;
+    pfd[1].events = POLLIN;
+    pthread_mutex_unlock(&r->mu);
+    n = poll(pfd, 2, left > INT32_MAX ? INT32_MAX : (int)left);
+    pthread_mutex_lock(&r->mu);
+    if (n < 0)
+        return mailslot__os_fail(errno);
+    return 0;
+}
+
+int
+mailslot__plat_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
+    int32_t timeout_ms)
+{
+    return mailslot__plat_read_ex(r, buf, cap, len, timeout_ms, NULL);
+}
+
+int
+mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
+    size_t *len, int32_t timeout_ms, mailslot_origin *origin)
+{
+    int64_t deadline;
+    int rc, entered;
+
+    pthread_mutex_lock(&r->mu);
+    rc = enter(r);
+    entered = rc == 0;
+    if (timeout_ms == MAILSLOT_TIMEOUT_DEFAULT)
+        timeout_ms = r->timeout_ms;
+    deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    while (rc == 0) {
+        if (r->q.count > 0) {
+            rc = take(r, buf, cap, len, origin);
+            break;
+        }
+        if (!r->closed && (rc = take_direct(r, buf, cap, len, origin)) != 1)
+            break;
+        rc = 0;
+        if (r->closed) {
+            rc = MAILSLOT_ECLOSED;
+        } else if (deadline >= 0 && now_ms() >= deadline) {
+            mailslot__set_os_error(0);
+            rc = MAILSLOT_ETIMEOUT;
+        } else {
+            rc = wait_event(r, deadline);
+        }
+    }
+    if (entered)
+        leave(r);
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+int
+mailslot__plat_info(mailslot_reader *r, mailslot_info *info)
+{
+    int rc;
+
+    pthread_mutex_lock(&r->mu);
+    rc = enter(r);
+    if (rc == 0) {
+        mailslot__reader_drain(r);
+        info->max_message_size = r->max_size;
+        info->next_size = mailslot__queue_peek(&r->q);
+        info->count = (uint32_t)r->q.count;
+        info->read_timeout_ms = r->timeout_ms;
+        leave(r);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+int
+mailslot__plat_set_timeout(mailslot_reader *r, int32_t timeout_ms)
+{
+    int rc;
+
+    pthread_mutex_lock(&r->mu);
+    rc = enter(r);
+    if (rc == 0) {
+        r->timeout_ms = timeout_ms;
+        leave(r);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+int
+mailslot__plat_reader_fd(mailslot_reader *r, intptr_t *fd)
+{
+    int rc;
+
+    pthread_mutex_lock(&r->mu);
+    rc = enter(r);
+    if (rc == 0) {
+        *fd = r->epfd;
+        leave(r);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return rc;
+}
+
+const char *
+mailslot__plat_reader_name(const mailslot_reader *r)
+{
+    return r->display;
+}
+

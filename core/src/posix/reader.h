@@ -1,0 +1,52 @@
+/*
+ * Internal to the POSIX backend: the reader's state, shared by reader.c
+ * (its life: create, drain thread, close) and read.c (reading and info).
+ * Every field is guarded by MU except the immutable ones set at create.
+ */
+#ifndef MAILSLOT_POSIX_READER_H
+#define MAILSLOT_POSIX_READER_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "mailslot.h"
+#include "posix.h"
+#include "queue.h"
+
+struct mailslot_reader {
+    pthread_mutex_t mu;
+    pthread_cond_t space_cv; /* the FIFO has room again, or closing */
+    pthread_cond_t idle_cv;  /* no call is in progress any more */
+    mailslot__queue q;
+    int sock;
+    int bell;
+    int lockfd;
+    int evfd;
+    int epfd;
+    int closed;
+    int busy;            /* calls in progress (close waits for them) */
+    int ev_set;          /* evfd is currently readable */
+    int drain_waiting;   /* the drain thread waits on space_cv */
+    int has_thread;
+    pthread_t thread;
+    uint32_t max_size;
+    int32_t timeout_ms;
+    uint32_t limit_msgs;
+    uint64_t limit_bytes;
+    unsigned char *scratch; /* one datagram, MAX_MESSAGE + 1 bytes */
+    mailslot__slot_paths paths;
+    char display[MAILSLOT__NAME_MAX + 1];
+};
+
+/* The FIFO reached its limits (lock held). */
+int mailslot__reader_full(const struct mailslot_reader *r);
+/* Make the eventfd readable / not readable (lock held). */
+void mailslot__reader_signal(struct mailslot_reader *r);
+void mailslot__reader_unsignal(struct mailslot_reader *r);
+/* Queue the N-byte datagram in scratch, the first SKIP bytes its origin. */
+int mailslot__reader_queue_scratch(struct mailslot_reader *r, size_t n,
+    size_t skip);
+/* Move every pending datagram from the socket into the FIFO (lock held). */
+void mailslot__reader_drain(struct mailslot_reader *r);
+
+#endif

@@ -108,6 +108,8 @@ push_record(mailslot__queue *q, const void *meta, size_t mlen,
         ring_write(q, at + HDR + META_HDR, meta, mlen);
     ring_write(q, at + HDR + extra, data, len);
     q->used += len + HDR + extra;
+    if (q->used > q->peak)
+        q->peak = q->used;
     q->count++;
     q->bytes += len;
     return 0;
@@ -182,10 +184,15 @@ mailslot__queue_pop(mailslot__queue *q, void *out)
     q->count--;
     q->bytes -= len;
     if (q->count == 0) {
-        /* Start over at the front so later records stay contiguous. */
+        /* Start over at the front so later records stay contiguous.  A
+         * large ring is given back only when the burst that grew it is
+         * over: the last fill used under a quarter of it.  A ring that is
+         * filled and emptied again and again is kept, so steady traffic
+         * allocates nothing. */
         q->head = 0;
-        if (q->cap > SHRINK_CAP)
+        if (q->cap > SHRINK_CAP && q->peak < q->cap / 4)
             mailslot__queue_free(q);
+        q->peak = 0;
     }
     return len;
 }

@@ -15,6 +15,7 @@ typedef struct mailslot__queue {
     size_t cap;      /* bytes allocated */
     size_t head;     /* offset of the oldest record */
     size_t used;     /* bytes of records, headers included */
+    size_t peak;     /* most bytes used since the ring was last empty */
     size_t count;    /* messages queued */
     uint64_t bytes;  /* payload bytes queued */
 } mailslot__queue;

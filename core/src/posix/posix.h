@@ -75,7 +75,7 @@ void mailslot__origin_set(mailslot_origin *o, const unsigned char *meta,
  * the relay costs a length check.
  */
 ssize_t mailslot__recv_message(int sock, void *buf, size_t cap,
-    const char *relay_path, size_t *skip);
+    const char *relay_path, int flags, size_t *skip);
 
 /* Read the max message size from a slot's info file (0 = any or unknown). */
 uint32_t mailslot__reader_max_size(const char *info_path);

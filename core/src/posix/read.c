@@ -62,9 +62,34 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     mailslot__origin_set(origin, meta, mlen);
     if (r->q.count == 0)
         mailslot__reader_unsignal(r);
-    if (r->drain_waiting && !mailslot__reader_full(r))
+    /* Wake a drain thread stopped at the limits only once the FIFO is
+     * half empty, not for every message taken. */
+    if (r->drain_waiting && r->q.count <= r->limit_msgs / 2 &&
+        r->q.bytes <= r->limit_bytes / 2)
         pthread_cond_signal(&r->space_cv);
     return 0;
+}
+
+/*
+ * Hand the N-byte datagram in scratch (SKIP bytes of origin first) to the
+ * caller, or queue it when BUF is too small.
+ */
+static int
+deliver_scratch(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
+    size_t cap, size_t *len, mailslot_origin *origin)
+{
+    *len = n - skip;
+    if (*len <= cap) {
+        if (*len > 0)
+            memcpy(buf, r->scratch + skip, *len);
+        mailslot__origin_set(origin, r->scratch, skip);
+        return 0;
+    }
+    if (mailslot__reader_queue_scratch(r, n, skip) != 0)
+        return mailslot__os_fail(ENOMEM);
+    mailslot__reader_signal(r);
+    mailslot__set_os_error(0);
+    return MAILSLOT_EBUFFER;
 }
 
 /*
@@ -81,24 +106,49 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
 
     do {
         n = mailslot__recv_message(r->sock, r->scratch,
-            MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, &skip);
+            MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, MSG_DONTWAIT,
+            &skip);
         /* A datagram over the limit is not from one of our writers. */
     } while ((n < 0 && errno == EINTR) ||
              (n >= 0 && (size_t)n > MAILSLOT__POSIX_MAX_MESSAGE));
     if (n < 0)
         return 1;
-    *len = (size_t)n - skip;
-    if (*len <= cap) {
-        if (*len > 0)
-            memcpy(buf, r->scratch + skip, *len);
-        mailslot__origin_set(origin, r->scratch, skip);
-        return 0;
+    return deliver_scratch(r, (size_t)n, skip, buf, cap, len, origin);
+}
+
+/*
+ * Wait forever, asleep in recv() on the socket itself: one system call,
+ * as a plain datagram reader makes.  While it sleeps, direct_wait keeps
+ * the drain thread and info() off the socket (so order is kept), and a
+ * doorbell ring that came meanwhile is passed on.  close() wakes it with
+ * shutdown().  Returns like take_direct(), or MAILSLOT_EINTR.
+ */
+static int
+wait_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
+    mailslot_origin *origin)
+{
+    ssize_t n;
+    size_t skip;
+    int err;
+
+    r->direct_wait = 1;
+    pthread_mutex_unlock(&r->mu);
+    n = mailslot__recv_message(r->sock, r->scratch,
+        MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, 0, &skip);
+    err = errno;
+    pthread_mutex_lock(&r->mu);
+    r->direct_wait = 0;
+    if (r->bell_pending) {
+        r->bell_pending = 0;
+        mailslot__reader_ring(r);
     }
-    if (mailslot__reader_queue_scratch(r, (size_t)n, skip) != 0)
-        return mailslot__os_fail(ENOMEM);
-    mailslot__reader_signal(r);
-    mailslot__set_os_error(0);
-    return MAILSLOT_EBUFFER;
+    if (r->closed)
+        return 1;
+    if (n < 0)
+        return err == EINTR ? mailslot__os_fail(EINTR) : 1;
+    if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
+        return 1;
+    return deliver_scratch(r, (size_t)n, skip, buf, cap, len, origin);
 }
 
 /*
@@ -155,7 +205,9 @@ mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
             rc = take(r, buf, cap, len, origin);
             break;
         }
-        if (!r->closed && (rc = take_direct(r, buf, cap, len, origin)) != 1)
+        /* Another thread asleep in recv() owns the socket. */
+        if (!r->closed && !r->direct_wait &&
+            (rc = take_direct(r, buf, cap, len, origin)) != 1)
             break;
         rc = 0;
         if (r->closed) {
@@ -163,6 +215,11 @@ mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
         } else if (deadline >= 0 && now_ms() >= deadline) {
             mailslot__set_os_error(0);
             rc = MAILSLOT_ETIMEOUT;
+        } else if (deadline < 0 && !r->direct_wait) {
+            rc = wait_direct(r, buf, cap, len, origin);
+            if (rc != 1)
+                break;
+            rc = 0;
         } else {
             rc = wait_event(r, deadline);
         }
@@ -181,7 +238,7 @@ mailslot__plat_info(mailslot_reader *r, mailslot_info *info)
     pthread_mutex_lock(&r->mu);
     rc = enter(r);
     if (rc == 0) {
-        mailslot__reader_drain(r);
+        mailslot__reader_drain(r, 0);
         info->max_message_size = r->max_size;
         info->next_size = mailslot__queue_peek(&r->q);
         info->count = (uint32_t)r->q.count;

@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,9 @@
 #include "reader.h"
 
 #define DRAIN_STACK (64u * 1024u)
+/* Datagrams the drain thread moves before it lets a reader in: the
+ * kernel's default queue length and a few more. */
+#define DRAIN_BATCH 16u
 
 
 int
@@ -80,21 +84,30 @@ mailslot__reader_queue_scratch(struct mailslot_reader *r, size_t n, size_t skip)
     return mailslot__queue_push(&r->q, r->scratch, n);
 }
 
-/* Move every pending datagram into the FIFO (lock held). */
-void
-mailslot__reader_drain(struct mailslot_reader *r)
+int
+mailslot__reader_drain(struct mailslot_reader *r, unsigned limit)
 {
+    unsigned taken = 0;
     ssize_t n;
     size_t skip;
 
-    while (!r->closed && !mailslot__reader_full(r)) {
+    /* A reader asleep in recv() owns the socket: receiving here could
+     * queue an older message behind the one it is about to return. */
+    while (!r->closed && !r->direct_wait && !mailslot__reader_full(r)) {
+        if (limit != 0 && taken == limit) {
+            if (r->q.count > 0)
+                mailslot__reader_signal(r);
+            return 1;
+        }
         n = mailslot__recv_message(r->sock, r->scratch,
-            MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, &skip);
+            MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, MSG_DONTWAIT,
+            &skip);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
+        taken++;
         /* Writers check the limit; a datagram over it is not ours. */
         if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
             continue;
@@ -103,6 +116,18 @@ mailslot__reader_drain(struct mailslot_reader *r)
     }
     if (r->q.count > 0)
         mailslot__reader_signal(r);
+    return 0;
+}
+
+void
+mailslot__reader_ring(struct mailslot_reader *r)
+{
+    struct sockaddr_un sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, r->paths.bell, strlen(r->paths.bell) + 1);
+    sendto(r->bell, "", 0, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
 }
 
 /* Swallow the doorbell's rings; one wake-up serves them all. */
@@ -115,11 +140,17 @@ clear_bell(struct mailslot_reader *r)
         ;
 }
 
+/*
+ * The drain thread sleeps on the doorbell.  When it rings, it moves the
+ * socket's datagrams into the FIFO in batches, letting go of the lock
+ * between batches so a reader that is catching up is not shut out.
+ */
 static void *
 drain_main(void *arg)
 {
     struct mailslot_reader *r = arg;
     struct pollfd pfd;
+    int more = 0;
 
     pfd.fd = r->bell;
     pfd.events = POLLIN;
@@ -129,17 +160,29 @@ drain_main(void *arg)
             r->drain_waiting = 1;
             pthread_cond_wait(&r->space_cv, &r->mu);
             r->drain_waiting = 0;
+            more = 1;
             continue;
+        }
+        if (!more) {
+            pthread_mutex_unlock(&r->mu);
+            poll(&pfd, 1, -1);
+            pthread_mutex_lock(&r->mu);
         }
         /* Rings first, then the socket: a ring that comes after this
          * point wakes the thread again, so no full queue is missed. */
         clear_bell(r);
-        mailslot__reader_drain(r);
-        if (mailslot__reader_full(r))
+        if (r->direct_wait) {
+            /* The sleeping reader passes the ring back when it wakes. */
+            r->bell_pending = 1;
+            more = 0;
             continue;
-        pthread_mutex_unlock(&r->mu);
-        poll(&pfd, 1, -1);
-        pthread_mutex_lock(&r->mu);
+        }
+        more = mailslot__reader_drain(r, DRAIN_BATCH);
+        if (more) {
+            pthread_mutex_unlock(&r->mu);
+            sched_yield();
+            pthread_mutex_lock(&r->mu);
+        }
     }
     pthread_mutex_unlock(&r->mu);
     return NULL;
@@ -195,13 +238,13 @@ claim_name(struct mailslot_reader *r)
 
 /* Bind a datagram socket at PATH, replacing a file left by a dead reader. */
 static int
-bind_at(const char *path, int *fd)
+bind_at(const char *path, int flags, int *fd)
 {
     struct sockaddr_un sa;
 
     if (unlink(path) != 0 && errno != ENOENT)
         return mailslot__os_fail(errno);
-    *fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    *fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | flags, 0);
     if (*fd < 0)
         return mailslot__os_fail(errno);
     memset(&sa, 0, sizeof sa);
@@ -216,9 +259,11 @@ bind_at(const char *path, int *fd)
 static int
 bind_sockets(struct mailslot_reader *r)
 {
-    int rc = bind_at(r->paths.bell, &r->bell);
+    int rc = bind_at(r->paths.bell, SOCK_NONBLOCK, &r->bell);
 
-    return rc != 0 ? rc : bind_at(r->paths.sock, &r->sock);
+    /* The socket blocks, so a read that waits forever can sleep in recv();
+     * every other receive passes MSG_DONTWAIT. */
+    return rc != 0 ? rc : bind_at(r->paths.sock, 0, &r->sock);
 }
 
 /* The eventfd, and the epoll set that event loops watch. */

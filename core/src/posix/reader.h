@@ -27,6 +27,8 @@ struct mailslot_reader {
     int busy;            /* calls in progress (close waits for them) */
     int ev_set;          /* evfd is currently readable */
     int drain_waiting;   /* the drain thread waits on space_cv */
+    int direct_wait;     /* a read sleeps in recv() on the socket */
+    int bell_pending;    /* the doorbell rang meanwhile: pass it on */
     int has_thread;
     pthread_t thread;
     uint32_t max_size;
@@ -46,7 +48,13 @@ void mailslot__reader_unsignal(struct mailslot_reader *r);
 /* Queue the N-byte datagram in scratch, the first SKIP bytes its origin. */
 int mailslot__reader_queue_scratch(struct mailslot_reader *r, size_t n,
     size_t skip);
-/* Move every pending datagram from the socket into the FIFO (lock held). */
-void mailslot__reader_drain(struct mailslot_reader *r);
+/*
+ * Move pending datagrams from the socket into the FIFO (lock held), at most
+ * LIMIT of them (0: all).  Returns 1 when it stopped at LIMIT, so more may
+ * be waiting.  Does nothing while a reader sleeps in recv() on the socket.
+ */
+int mailslot__reader_drain(struct mailslot_reader *r, unsigned limit);
+/* Ring the slot's own doorbell, to wake the drain thread. */
+void mailslot__reader_ring(struct mailslot_reader *r);
 
 #endif

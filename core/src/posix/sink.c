@@ -95,14 +95,14 @@ mailslot__origin_set(mailslot_origin *o, const unsigned char *meta,
 
 ssize_t
 mailslot__recv_message(int sock, void *buf, size_t cap,
-    const char *relay_path, size_t *skip)
+    const char *relay_path, int flags, size_t *skip)
 {
     struct sockaddr_un sa;
     socklen_t alen = sizeof sa;
     ssize_t n;
 
     *skip = 0;
-    n = recvfrom(sock, buf, cap, MSG_DONTWAIT | MSG_TRUNC,
+    n = recvfrom(sock, buf, cap, flags | MSG_TRUNC,
         (struct sockaddr *)&sa, &alen);
     if (n < 0 || alen <= sizeof(sa_family_t))
         return n;

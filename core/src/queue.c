@@ -14,8 +14,10 @@
 #define META_FLAG 0x80000000u
 #define META_HDR 2u
 #define INITIAL_CAP 4096u
-/* Rings grown past this are returned to the allocator once empty. */
-#define SHRINK_CAP (1024u * 1024u)
+/* Rings up to this size are kept for the reader's lifetime: one turn of
+ * the drain thread with the largest messages fits, so steady traffic never
+ * reallocates.  Larger ones may be given back once empty. */
+#define SHRINK_CAP (4u * 1024u * 1024u)
 
 void
 mailslot__queue_init(mailslot__queue *q)

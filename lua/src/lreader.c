@@ -2,6 +2,7 @@
  * lreader.c -- the reader side of the Lua module: mailslot.create() and
  * the methods of the slot it returns.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +12,9 @@
 
 typedef struct reader_box {
     mailslot_reader *r; /* NULL once closed */
+    int32_t timeout;    /* the slot's read timeout, as the core has it */
+    char *buf;          /* receive buffer of CAP bytes, NULL until a read */
+    size_t cap;
 } reader_box;
 
 /* ---------------------------------------------------------------------- */
@@ -41,22 +45,15 @@ now_ms(void)
  * woke the wait before anything was consumed, which is not a failure of
  * the read, so wait again for the time that is left (forever stays
  * forever).  A clock that jumps can only shorten or lengthen that one
- * retry, never make it negative.
+ * retry, never make it negative.  TIMEOUT is never MAILSLOT_TIMEOUT_DEFAULT.
  */
 static int
 read_retrying(mailslot_reader *r, void *buf, size_t cap, size_t *len,
               int32_t timeout, mailslot_origin *origin)
 {
-    mailslot_info info = {sizeof info, 0, 0, 0, 0};
     int64_t start, left;
     int rc;
 
-    if (timeout == MAILSLOT_TIMEOUT_DEFAULT) {
-        rc = mailslot_get_info(r, &info);
-        if (rc != 0)
-            return rc;
-        timeout = info.read_timeout_ms;
-    }
     start = now_ms();
     for (;;) {
         rc = mailslot_read_ex(r, buf, cap, len, timeout, origin);
@@ -75,32 +72,42 @@ read_retrying(mailslot_reader *r, void *buf, size_t cap, size_t *len,
 }
 
 /*
- * Read one message and push it as a string.  A zero-capacity read waits
- * and reports the size (keeping the message), then the message is read
- * into a Lua buffer of that size.  ORIGIN, when not NULL, receives where
- * the message came from.  Returns 0 or an error code.
+ * Read one message and push it as a string.  The message is received into
+ * the slot's buffer (room for the largest message, allocated on the first
+ * read) and copied once into the string.  A longer one, where the platform
+ * allows that, is read again into a Lua buffer of the size the core
+ * reported (it kept the message).  TIMEOUT MAILSLOT_TIMEOUT_DEFAULT means
+ * the slot's.  ORIGIN, when not NULL, receives where the message came
+ * from.  Returns 0 or an error code.
  */
 static int
-push_read(lua_State *L, mailslot_reader *r, int32_t timeout,
+push_read(lua_State *L, reader_box *box, int32_t timeout,
           mailslot_origin *origin)
 {
     luaL_Buffer b;
-    size_t need = 0, len = 0;
+    size_t need, len = 0;
     char *p;
     int rc;
 
-    rc = read_retrying(r, NULL, 0, &need, timeout, origin);
+    if (timeout == MAILSLOT_TIMEOUT_DEFAULT)
+        timeout = box->timeout;
+    if (box->buf == NULL) {
+        box->buf = (char *)malloc(box->cap);
+        if (box->buf == NULL)
+            return MAILSLOT_ENOMEM;
+    }
+    rc = read_retrying(box->r, box->buf, box->cap, &len, timeout, origin);
     if (rc == 0) {
-        /* The zero-capacity read consumed an empty message. */
-        lua_pushliteral(L, "");
+        lua_pushlstring(L, box->buf, len); /* "" for an empty message */
         return 0;
     }
     if (rc != MAILSLOT_EBUFFER)
         return rc;
+    need = len;
     luaL_buffinit(L, &b);
     for (;;) {
         p = luaL_prepbuffsize(&b, need);
-        rc = mailslot_read_ex(r, p, need, &len, 0, origin);
+        rc = mailslot_read_ex(box->r, p, need, &len, 0, origin);
         if (rc == 0)
             break;
         if (rc != MAILSLOT_EBUFFER) {
@@ -132,7 +139,7 @@ reader_read(lua_State *L)
 {
     reader_box *box = check_reader(L, 1);
     int32_t timeout = lmailslot_check_timeout(L, 2, MAILSLOT_TIMEOUT_DEFAULT);
-    int rc = push_read(L, box->r, timeout, NULL);
+    int rc = push_read(L, box, timeout, NULL);
 
     return rc == 0 ? 1 : lmailslot_push_failure(L, rc);
 }
@@ -185,7 +192,7 @@ reader_read_origin(lua_State *L)
 
     memset(&o, 0, sizeof o);
     o.size = sizeof o;
-    rc = push_read(L, box->r, timeout, &o);
+    rc = push_read(L, box, timeout, &o);
     if (rc != 0)
         return lmailslot_push_failure(L, rc);
     if (o.remote)
@@ -206,7 +213,7 @@ reader_read_text(lua_State *L)
     size_t len;
     int rc;
 
-    rc = push_read(L, box->r, timeout, NULL);
+    rc = push_read(L, box, timeout, NULL);
     if (rc != 0)
         return lmailslot_push_failure(L, rc);
     data = lua_tolstring(L, -1, &len);
@@ -223,7 +230,7 @@ messages_next(lua_State *L)
 {
     reader_box *box = check_reader(L, lua_upvalueindex(1));
     int32_t timeout = (int32_t)lua_tointeger(L, lua_upvalueindex(2));
-    int rc = push_read(L, box->r, timeout, NULL);
+    int rc = push_read(L, box, timeout, NULL);
 
     if (rc == 0)
         return 1;
@@ -281,6 +288,7 @@ reader_settimeout(lua_State *L)
 
     if (rc != 0)
         return lmailslot_push_failure(L, rc);
+    box->timeout = timeout;
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -307,6 +315,8 @@ reader_close(lua_State *L)
 
     mailslot_reader_free(box->r);
     box->r = NULL;
+    free(box->buf);
+    box->buf = NULL;
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -377,6 +387,14 @@ lmailslot_create(lua_State *L)
         return lmailslot_push_failure(L, MAILSLOT_ENAME);
     box = (reader_box *)lua_newuserdatauv(L, sizeof *box, 0);
     box->r = NULL;
+    box->timeout = opts.read_timeout_ms;
+    box->buf = NULL;
+    /* Room for the largest message the slot takes (see push_read). */
+    box->cap = mailslot_max_message_size();
+    if (opts.max_message_size != 0 && opts.max_message_size < box->cap)
+        box->cap = opts.max_message_size;
+    if (box->cap == 0)
+        box->cap = 1;
     luaL_setmetatable(L, READER_MT);
     rc = mailslot_create(name, &opts, &box->r);
     if (rc != 0)

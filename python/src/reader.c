@@ -1,8 +1,12 @@
 /*
  * reader.c -- _mailslot.Reader: the slot a process created and reads.
  *
- * Reads take the non-blocking path first, with the GIL held; only when
- * no message is queued do they release the GIL and sleep in the core.
+ * A read is one core call in the common case: the message is received
+ * into a per-reader buffer of the largest message size (allocated on the
+ * first read) and copied once into the bytes object, as socket.recv()
+ * does.  Reads take the non-blocking path first, with the GIL held; only
+ * when no message is queued do they release the GIL and sleep in the
+ * core, still receiving into the buffer.
  * The core returns MAILSLOT_EINTR when a signal interrupts that sleep
  * (the POSIX backend waits in poll()), so the handlers run at once:
  * Ctrl-C raises KeyboardInterrupt, any other handler that returns lets
@@ -21,6 +25,14 @@ typedef struct ReaderObject {
     PyObject *name;     /* the str the slot was created with */
     int32_t timeout_ms; /* the default read timeout, as given to the core */
     int closed;
+    /*
+     * The receive buffer (BUF_CAP bytes), NULL until the first read.  A
+     * read takes it out of the object for its duration, so a read in
+     * another thread (while this one waits with the GIL released) gets a
+     * buffer of its own; the first to finish puts its buffer back.
+     */
+    char *buf;
+    size_t buf_cap;
 } ReaderObject;
 
 /* wait_message() result when a Python exception is set (not a core code). */
@@ -57,14 +69,14 @@ time_left(ReaderObject *self, wait_clock *c, int32_t *left)
 
 /*
  * Sleep, with the GIL released, until a message is queued or the time on
- * C runs out.  Returns what mailslot_read_ex() returns for a zero-capacity
- * read (0 for an empty message, which it consumed, filling *ORIGIN when
- * that is not NULL; MAILSLOT_EBUFFER with *NEED the size of a longer
- * one), or WAIT_PYERR.
+ * C runs out, and receive it into BUF (CAP bytes).  Returns what
+ * mailslot_read_ex() returns (0 with *LEN the size of the message,
+ * filling *ORIGIN when that is not NULL; MAILSLOT_EBUFFER with *LEN the
+ * size of a longer one, which stays queued), or WAIT_PYERR.
  */
 static int
-wait_message(ReaderObject *self, wait_clock *c, size_t *need,
-    mailslot_origin *origin)
+wait_message(ReaderObject *self, wait_clock *c, char *buf, size_t cap,
+    size_t *len, mailslot_origin *origin)
 {
     int32_t left;
     int rc;
@@ -73,7 +85,7 @@ wait_message(ReaderObject *self, wait_clock *c, size_t *need,
         if (time_left(self, c, &left) < 0)
             return WAIT_PYERR;
         Py_BEGIN_ALLOW_THREADS
-        rc = mailslot_read_ex(self->r, NULL, 0, need, left, origin);
+        rc = mailslot_read_ex(self->r, buf, cap, len, left, origin);
         Py_END_ALLOW_THREADS
         if (rc != MAILSLOT_EINTR)
             return rc;
@@ -108,44 +120,108 @@ truncated(PyObject *msg, size_t len)
     return copy;
 }
 
+/* The receive buffer for one read (taken out of SELF), or NULL with
+ * MemoryError.  Called with the GIL held. */
+static char *
+take_buffer(ReaderObject *self)
+{
+    char *buf = self->buf;
+
+    if (buf != NULL) {
+        self->buf = NULL;
+        return buf;
+    }
+    buf = (char *)PyMem_Malloc(self->buf_cap);
+    if (buf == NULL)
+        PyErr_NoMemory();
+    return buf;
+}
+
+/* Give BUF back after a read: keep it unless another read already gave
+ * one back or the slot is closed.  Called with the GIL held. */
+static void
+give_back_buffer(ReaderObject *self, char *buf)
+{
+    if (self->buf == NULL && !self->closed)
+        self->buf = buf;
+    else
+        PyMem_Free(buf);
+}
+
 /*
- * Read one message into a bytes object of its exact size: learn the size
- * (waiting if need be), then copy the message straight into the bytes.
- * ORIGIN, when not NULL, receives where the message came from (a NULL
- * origin makes mailslot_read_ex() exactly mailslot_read()).
+ * A message longer than the receive buffer (NEED bytes, as the core
+ * reported, keeping it queued): read it into a bytes object of that size,
+ * without waiting.  Returns 0 with *MSG set, else the core's code or
+ * WAIT_PYERR with *MSG NULL.
+ */
+static int
+read_long(ReaderObject *self, size_t need, mailslot_origin *origin,
+    PyObject **msg)
+{
+    size_t len = 0;
+    int rc;
+
+    *msg = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)need);
+    if (*msg == NULL)
+        return WAIT_PYERR;
+    rc = mailslot_read_ex(self->r, PyBytes_AsString(*msg), need, &len, 0,
+        origin);
+    if (rc == 0) {
+        *msg = truncated(*msg, len);
+        return *msg == NULL ? WAIT_PYERR : 0;
+    }
+    Py_CLEAR(*msg);
+    return rc;
+}
+
+/*
+ * Read one message and return it as bytes: receive it into the reader's
+ * buffer (waiting if need be), then copy it into a bytes object of its
+ * exact size.  ORIGIN, when not NULL, receives where the message came
+ * from (a NULL origin makes mailslot_read_ex() exactly mailslot_read()).
  */
 static PyObject *
 read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty,
     mailslot_origin *origin)
 {
     wait_clock clock = { timeout_ms, 0, 0.0 };
-    PyObject *msg;
-    size_t need = 0, len = 0;
+    PyObject *msg = NULL;
+    size_t len = 0;
+    char *buf;
     int rc;
 
     if (self->closed)
         return ms_raise_closed("mailslot");
+    buf = take_buffer(self);
+    if (buf == NULL)
+        return NULL;
     for (;;) {
-        rc = mailslot_read_ex(self->r, NULL, 0, &need, 0, origin);
+        rc = mailslot_read_ex(self->r, buf, self->buf_cap, &len, 0, origin);
         if (rc == MAILSLOT_ETIMEOUT && timeout_ms != 0)
-            rc = wait_message(self, &clock, &need, origin);
-        if (rc == 0)
-            return PyBytes_FromStringAndSize(NULL, 0); /* empty message */
-        if (rc != MAILSLOT_EBUFFER)
-            return read_failed(self, rc, none_if_empty);
-        msg = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)need);
-        if (msg == NULL)
-            return NULL;
-        rc = mailslot_read_ex(self->r, PyBytes_AsString(msg), need, &len, 0,
-            origin);
-        if (rc == 0)
-            return truncated(msg, len);
-        Py_DECREF(msg);
+            rc = wait_message(self, &clock, buf, self->buf_cap, &len,
+                origin);
+        if (rc == 0) {
+            msg = PyBytes_FromStringAndSize(buf, (Py_ssize_t)len);
+            break;
+        }
+        if (rc != MAILSLOT_EBUFFER) {
+            msg = read_failed(self, rc, none_if_empty);
+            break;
+        }
+        /* Longer than the buffer (where the platform allows that): read
+         * it into a bytes object of the size the core reported. */
+        rc = read_long(self, len, origin, &msg);
+        if (rc == 0 || rc == WAIT_PYERR)
+            break;
         /* Another thread that shares this reader took the message between
          * the two calls: wait again, for the time that is left. */
-        if (rc != MAILSLOT_EBUFFER && rc != MAILSLOT_ETIMEOUT)
-            return read_failed(self, rc, 0);
+        if (rc != MAILSLOT_EBUFFER && rc != MAILSLOT_ETIMEOUT) {
+            msg = read_failed(self, rc, 0);
+            break;
+        }
     }
+    give_back_buffer(self, buf);
+    return msg;
 }
 
 /* A str from the NUL-terminated text in FIELD (at most N bytes). */
@@ -245,6 +321,9 @@ reader_close(ReaderObject *self, PyObject *unused)
         Py_BEGIN_ALLOW_THREADS
         mailslot_reader_close(self->r);
         Py_END_ALLOW_THREADS
+        /* A read still waiting frees its own buffer when it wakes. */
+        PyMem_Free(self->buf);
+        self->buf = NULL;
     }
     Py_RETURN_NONE;
 }
@@ -368,6 +447,14 @@ ms_reader_new(PyObject *module, PyTypeObject *cls, PyObject *name,
     self->name = name;
     self->timeout_ms = timeout_ms;
     self->closed = 0;
+    self->buf = NULL;
+    /* Room for the largest message the slot takes (allocated on the first
+     * read); a longer one, if the platform allows it, is read apart. */
+    self->buf_cap = mailslot_max_message_size();
+    if (max_size != 0 && max_size < self->buf_cap)
+        self->buf_cap = max_size;
+    if (self->buf_cap == 0)
+        self->buf_cap = 1;
     return (PyObject *)self;
 }
 
@@ -401,6 +488,8 @@ reader_dealloc(ReaderObject *self)
         Py_END_ALLOW_THREADS
         self->r = NULL;
     }
+    PyMem_Free(self->buf);
+    self->buf = NULL;
     Py_CLEAR(self->module);
     Py_CLEAR(self->name);
     tp_free(self);

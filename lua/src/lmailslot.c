@@ -116,24 +116,34 @@ lmailslot_check_name(lua_State *L, int arg, int *ok)
     return name;
 }
 
+/* One call of the core's codec: encode (DECODE 0) or decode. */
+static int
+run_codec(int decode, const char *in, size_t len, int enc, int flags,
+    char *out, size_t cap, size_t *outlen)
+{
+    return decode ? mailslot_decode(in, len, enc, flags, out, cap, outlen)
+                  : mailslot_encode(in, len, enc, flags, out, cap, outlen);
+}
+
 /*
- * Encode TEXT with the core and push the bytes.  Returns 0, or an error
- * code with nothing pushed.  The bytes are built in a luaL_Buffer, so a
- * memory error raised by Lua cannot leak them.
+ * Encode or decode IN with the core (measure, then fill) and push the
+ * result.  Returns 0, or an error code with nothing pushed.  The bytes are
+ * built in a luaL_Buffer, so a memory error raised by Lua cannot leak them.
  */
 static int
-push_encoded(lua_State *L, const char *text, size_t len, int enc, int flags)
+push_coded(lua_State *L, int decode, const char *in, size_t len, int enc,
+    int flags)
 {
     luaL_Buffer b;
     size_t need = 0;
     char *p;
     int rc;
 
-    rc = mailslot_encode(text, len, enc, flags, NULL, 0, &need);
+    rc = run_codec(decode, in, len, enc, flags, NULL, 0, &need);
     if (rc != 0 && rc != MAILSLOT_EBUFFER)
         return rc;
     p = luaL_buffinitsize(L, &b, need);
-    rc = mailslot_encode(text, len, enc, flags, p, need, &need);
+    rc = run_codec(decode, in, len, enc, flags, p, need, &need);
     if (rc != 0) {
         lua_pop(L, 1); /* the abandoned buffer */
         return rc;
@@ -142,27 +152,18 @@ push_encoded(lua_State *L, const char *text, size_t len, int enc, int flags)
     return 0;
 }
 
+static int
+push_encoded(lua_State *L, const char *text, size_t len, int enc, int flags)
+{
+    return push_coded(L, 0, text, len, enc, flags);
+}
+
 /* Decode message bytes to UTF-8 with the core; as push_encoded(). */
 int
 lmailslot_push_decoded(lua_State *L, const char *data, size_t len, int enc,
                        int flags)
 {
-    luaL_Buffer b;
-    size_t need = 0;
-    char *p;
-    int rc;
-
-    rc = mailslot_decode(data, len, enc, flags, NULL, 0, &need);
-    if (rc != 0 && rc != MAILSLOT_EBUFFER)
-        return rc;
-    p = luaL_buffinitsize(L, &b, need);
-    rc = mailslot_decode(data, len, enc, flags, p, need, &need);
-    if (rc != 0) {
-        lua_pop(L, 1);
-        return rc;
-    }
-    luaL_pushresultsize(&b, need);
-    return 0;
+    return push_coded(L, 1, data, len, enc, flags);
 }
 
 /*

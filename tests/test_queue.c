@@ -121,6 +121,119 @@ test_full(void)
     mailslot_reader_free(r);
 }
 
+/* Message I of the sizes test: its size and its bytes. */
+static size_t
+size_of(int i)
+{
+    return (size_t)(((long)i * 7919) % (256 * 1024 + 1));
+}
+
+static void
+fill(unsigned char *p, size_t n, int i)
+{
+    size_t k;
+
+    for (k = 0; k < n; k++)
+        p[k] = (unsigned char)(i * 31 + (int)k * 7);
+}
+
+static int
+write_sizes(const char *name, int count)
+{
+    mailslot_writer *w = NULL;
+    unsigned char *msg = malloc(256 * 1024);
+    int i, rc = mailslot_open(name, NULL, &w);
+
+    for (i = 0; rc == 0 && i < count; i++) {
+        fill(msg, size_of(i), i);
+        rc = mailslot_write(w, msg, size_of(i));
+    }
+    if (rc != 0)
+        fprintf(stderr, "writer: message %d: %s\n", i, mailslot_errname(rc));
+    mailslot_writer_free(w);
+    free(msg);
+    return rc == 0 ? 0 : 1;
+}
+
+/* Read COUNT messages of the sizes test, each checked byte for byte. */
+static int
+read_sizes(mailslot_reader *r, int from, int count)
+{
+    unsigned char *buf = malloc(256 * 1024), *want = malloc(256 * 1024);
+    size_t len;
+    int i, ok = 1;
+
+    for (i = from; i < from + count; i++) {
+        fill(want, size_of(i), i);
+        ok &= mailslot_read(r, buf, 256 * 1024, &len, 5000) == 0;
+        ok &= len == size_of(i) && memcmp(buf, want, len) == 0;
+    }
+    free(buf);
+    free(want);
+    return ok;
+}
+
+/*
+ * Messages of every size up to the largest, queued while the reader does
+ * not read (so they cross the FIFO's chunk boundaries, some straddling
+ * the free space left in a chunk), then read back in order, byte for
+ * byte; then the same while the reader keeps up (straight from the
+ * socket), with a buffer too small now and then.
+ */
+static void
+test_sizes(void)
+{
+    const char *name = unique_name("sizes");
+    mailslot_reader *r = NULL;
+    unsigned char small[100];
+    size_t len;
+    pid_t pid;
+
+    CHECK_EQ(mailslot_create(name, NULL, &r), 0);
+    pid = spawn_helper(argv0, "sizes", name, "400", "0", (char *)NULL);
+    CHECK_EQ(wait_helper(pid), 0);
+    CHECK_EQ(mailslot_count(r), 400);
+    CHECK(read_sizes(r, 0, 400));
+    CHECK_EQ(mailslot_count(r), 0);
+
+    pid = spawn_helper(argv0, "sizes", name, "400", "0", (char *)NULL);
+    CHECK(read_sizes(r, 0, 1));
+    /* Too small: the message stays, whole, for the next read. */
+    CHECK_EQ(mailslot_read(r, small, sizeof small, &len, 5000),
+        MAILSLOT_EBUFFER);
+    CHECK_EQ(len, size_of(1));
+    CHECK(read_sizes(r, 1, 399));
+    CHECK_EQ(wait_helper(pid), 0);
+    mailslot_reader_free(r);
+}
+
+/*
+ * Several writers that keep finding the kernel queue full while the
+ * reader does not read: none may sit out its write timeout beside a
+ * reader with room (every round, every message is written and queued).
+ */
+static void
+test_writers_together(void)
+{
+    pid_t pid[4];
+    int round, i, ok = 1;
+
+    for (round = 0; round < 30; round++) {
+        const char *name = unique_name("together");
+        mailslot_reader *r = NULL;
+
+        CHECK_EQ(mailslot_create(name, NULL, &r), 0);
+        for (i = 0; i < 4; i++)
+            pid[i] = spawn_helper(argv0, "write", name, "300", "16",
+                (char *)NULL);
+        for (i = 0; i < 4; i++)
+            ok &= wait_helper(pid[i]) == 0;
+        ok &= mailslot_count(r) == 1200;
+        mailslot_reader_free(r);
+    }
+    CHECK(ok);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -128,9 +241,14 @@ main(int argc, char **argv)
     if (argc == 6 && strcmp(argv[1], "helper") == 0 &&
         strcmp(argv[2], "write") == 0)
         return write_many(argv[3], atoi(argv[4]), (size_t)atol(argv[5]));
+    if (argc == 6 && strcmp(argv[1], "helper") == 0 &&
+        strcmp(argv[2], "sizes") == 0)
+        return write_sizes(argv[3], atoi(argv[4]));
     use_private_dir();
     test_slow_reader();
     test_big_backlog();
     test_full();
+    test_sizes();
+    test_writers_together();
     return testlib_finish();
 }

@@ -6,17 +6,19 @@
  *
  * When the kernel queue of the reader's socket is full, the writer rings
  * the slot's doorbell so the reader's drain thread empties it, then waits
- * in send() for room, up to the write timeout (see reader.c).
+ * in poll() for room, up to the write timeout, ringing again while it
+ * waits (see send_when_room() and reader.c).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mailslot.h"
@@ -30,10 +32,14 @@
  * the doorbell, so "0" means "do not wait for a full reader", not "fail
  * whenever the kernel's small queue is momentarily full". */
 #define ZERO_TIMEOUT_GRACE_MS 50
+/* A writer waiting for room rings the doorbell again this often. */
+#define RING_AGAIN_MS 20
 
 struct mailslot_writer {
     int sock;
+    int ring;                 /* rings the doorbell; made when first needed */
     int closed;
+    int32_t timeout_ms;       /* waiting for room; -1 forever */
     uint32_t max_size;
     struct sockaddr_un bell;
     mailslot__remote *remote; /* remote names only (remote.c) */
@@ -67,23 +73,6 @@ mailslot__reader_max_size(const char *path)
 }
 
 static int
-set_timeout(struct mailslot_writer *w, int32_t ms)
-{
-    struct timeval tv;
-
-    if (ms == 0)
-        ms = ZERO_TIMEOUT_GRACE_MS;
-    memset(&tv, 0, sizeof tv);
-    if (ms > 0) {
-        tv.tv_sec = ms / 1000;
-        tv.tv_usec = (ms % 1000) * 1000;
-    }
-    if (setsockopt(w->sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
-        return mailslot__os_fail(errno);
-    return 0;
-}
-
-static int
 connect_local(struct mailslot_writer *w, const mailslot__name *name,
     const mailslot_options *opts)
 {
@@ -107,7 +96,9 @@ connect_local(struct mailslot_writer *w, const mailslot__name *name,
     w->max_size = mailslot__reader_max_size(paths.info);
     w->bell.sun_family = AF_UNIX;
     memcpy(w->bell.sun_path, paths.bell, strlen(paths.bell) + 1);
-    return set_timeout(w, opts->write_timeout_ms);
+    w->timeout_ms = opts->write_timeout_ms == 0 ? ZERO_TIMEOUT_GRACE_MS
+                                                : opts->write_timeout_ms;
+    return 0;
 }
 
 int
@@ -120,7 +111,7 @@ mailslot__plat_open(const mailslot__name *name,
     w = calloc(1, sizeof *w);
     if (w == NULL)
         return mailslot__os_fail(ENOMEM);
-    w->sock = -1;
+    w->sock = w->ring = -1;
     if (name->kind == MAILSLOT_NAME_LOCAL)
         rc = connect_local(w, name, opts);
     else
@@ -133,6 +124,96 @@ mailslot__plat_open(const mailslot__name *name,
     }
     *out = w;
     return 0;
+}
+
+static int64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Send without blocking; -1 with errno (EAGAIN: the queue is full). */
+static ssize_t
+try_send(struct mailslot_writer *w, const void *data, size_t len)
+{
+    ssize_t n;
+
+    do {
+        n = send(w->sock, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
+/*
+ * The socket that rings the doorbell.  Not the data socket: the messages
+ * this writer has queued are charged to that one's send buffer, and when
+ * they fill it a ring sent from it would fail like the message did, with
+ * nothing left to wake the drain thread.  Made on the first full queue (a
+ * writer may be shared by threads, so installed atomically); -1 if it
+ * cannot be had, then the ring is simply not sent and the wait ends at the
+ * write timeout.
+ */
+static int
+ring_socket(struct mailslot_writer *w)
+{
+    int fd = __atomic_load_n(&w->ring, __ATOMIC_ACQUIRE), none = -1;
+
+    if (fd >= 0)
+        return fd;
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (!__atomic_compare_exchange_n(&w->ring, &none, fd, 0,
+            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        close(fd);
+        fd = none;
+    }
+    return fd;
+}
+
+/*
+ * The kernel queue is full: ring the doorbell so the drain thread empties
+ * it, and wait for room, ringing again each time the queue is found full,
+ * until the write timeout.
+ *
+ * The wait is cut into slices of RING_AGAIN_MS.  A writer woken by the
+ * kernel (a datagram was taken) whose queue has meanwhile been refilled by
+ * other writers goes back to sleep inside poll() without returning, so it
+ * cannot ring again; if those writers then stop, no ring is pending and
+ * the drain thread sleeps.  Ringing again after each slice bounds that
+ * stall.  A writer that is woken normally never waits out a slice.
+ */
+static ssize_t
+send_when_room(struct mailslot_writer *w, const void *data, size_t len)
+{
+    int64_t deadline = w->timeout_ms < 0 ? -1 : now_ms() + w->timeout_ms;
+    struct pollfd pfd;
+    int64_t wait;
+    ssize_t n;
+
+    pfd.fd = w->sock;
+    pfd.events = POLLOUT;
+    for (;;) {
+        sendto(ring_socket(w), "", 0, MSG_NOSIGNAL | MSG_DONTWAIT,
+            (const struct sockaddr *)&w->bell, sizeof w->bell);
+        wait = RING_AGAIN_MS;
+        if (deadline >= 0) {
+            if (deadline - now_ms() <= 0) {
+                errno = EAGAIN;
+                return -1;
+            }
+            if (deadline - now_ms() < wait)
+                wait = deadline - now_ms();
+        }
+        if (poll(&pfd, 1, (int)wait) < 0 && errno != EINTR)
+            return -1;
+        n = try_send(w, data, len);
+        if (n >= 0 || errno != EAGAIN)
+            return n;
+    }
 }
 
 int
@@ -151,17 +232,9 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
         mailslot__set_os_error(0);
         return MAILSLOT_ETOOBIG;
     }
-    do {
-        n = send(w->sock, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0 && errno == EAGAIN) {
-        /* The kernel queue is full: wake the drain thread, then wait. */
-        sendto(w->sock, "", 0, MSG_NOSIGNAL | MSG_DONTWAIT,
-            (const struct sockaddr *)&w->bell, sizeof w->bell);
-        do {
-            n = send(w->sock, data, len, MSG_NOSIGNAL);
-        } while (n < 0 && errno == EINTR);
-    }
+    n = try_send(w, data, len);
+    if (n < 0 && errno == EAGAIN)
+        n = send_when_room(w, data, len);
     if (n < 0)
         return mailslot__os_fail(errno == ECONNREFUSED ? EPIPE : errno);
     return 0;
@@ -183,6 +256,8 @@ mailslot__plat_writer_free(mailslot_writer *w)
     mailslot__plat_writer_close(w);
     if (w->sock >= 0)
         close(w->sock);
+    if (w->ring >= 0)
+        close(w->ring);
     mailslot__remote_free(w->remote);
     free(w);
 }

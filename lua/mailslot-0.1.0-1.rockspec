@@ -66,6 +66,7 @@ build = {
                         "../core/src/ansi_cp1252.c",
                         "../core/src/posix/dir.c",
                         "../core/src/posix/list.c",
+                        "../core/src/posix/mem.c",
                         "../core/src/posix/notify.c",
                         "../core/src/posix/read.c",
                         "../core/src/posix/reader.c",
@@ -84,6 +85,7 @@ build = {
                 mailslot = {
                     sources = with(shared, {
                         "../core/src/win/ansi_win.c",
+                        "../core/src/win/mem.c",
                         "../core/src/win/net.c",
                         "../core/src/win/oserr.c",
                         "../core/src/win/reader.c",

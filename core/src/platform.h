@@ -66,6 +66,13 @@ int mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
     const void *data, size_t len, const mailslot_origin *origin);
 void mailslot__plat_sink_free(mailslot__sink *s);
 
+/*
+ * Memory for the reader's FIFO (queue.c), in chunks of SIZE bytes; the
+ * backend may back large ones with huge pages.  Freed with its size.
+ */
+void *mailslot__plat_chunk_alloc(size_t size);
+void mailslot__plat_chunk_free(void *p, size_t size);
+
 /* The largest local message the backend carries. */
 size_t mailslot__plat_max_message(void);
 

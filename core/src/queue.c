@@ -1,23 +1,57 @@
 /*
- * The reader's FIFO: a byte ring of length-prefixed records.  Records may
- * wrap around the end of the buffer; the copy helpers split them.
+ * The reader's FIFO: records appended to the last chunk of a list and
+ * taken from the first.  A record never spans two chunks; a chunk that
+ * empties goes to the spare list and is the next one appended, so steady
+ * traffic reuses the same memory.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mailslot.h"
+#include "platform.h"
 #include "queue.h"
 
-#define HDR 4u
-/* In a record's length word: a 2-byte metadata length and the metadata
- * follow the word, before the message. */
-#define META_FLAG 0x80000000u
-#define META_HDR 2u
-#define INITIAL_CAP 4096u
-/* Rings up to this size are kept for the reader's lifetime: one turn of
- * the drain thread with the largest messages fits, so steady traffic never
- * reallocates.  Larger ones may be given back once empty. */
-#define SHRINK_CAP (4u * 1024u * 1024u)
+/* A record: payload length and metadata length (32 bits each, little
+ * endian), the metadata, then the payload. */
+#define HDR 8u
+/* Chunk sizes grow with what the FIFO holds, from CHUNK_MIN to CHUNK_MAX
+ * (a huge page, where the backend can have them); only a record larger
+ * than CHUNK_MAX gets a larger chunk. */
+#define CHUNK_MIN (64u * 1024u)
+#define CHUNK_MAX (2u * 1024u * 1024u)
+/* Spare chunks up to this many bytes are kept for the reader's lifetime;
+ * more only while recent fills have used them (see trim()). */
+#define KEEP_MIN (4u * 1024u * 1024u)
+
+struct mailslot__chunk {
+    mailslot__chunk *next;
+    size_t size;   /* bytes allocated, this header included */
+    size_t head;   /* offset in data of the oldest record */
+    size_t tail;   /* offset in data just past the last record */
+    unsigned char data[];
+};
+
+static size_t
+room_of(const mailslot__chunk *c)
+{
+    return c->size - offsetof(mailslot__chunk, data);
+}
+
+static void
+put32(unsigned char *p, size_t v)
+{
+    p[0] = (unsigned char)(v & 0xff);
+    p[1] = (unsigned char)((v >> 8) & 0xff);
+    p[2] = (unsigned char)((v >> 16) & 0xff);
+    p[3] = (unsigned char)((v >> 24) & 0xff);
+}
+
+static size_t
+get32(const unsigned char *p)
+{
+    return (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
+        (size_t)p[3] << 24;
+}
 
 void
 mailslot__queue_init(mailslot__queue *q)
@@ -25,132 +59,146 @@ mailslot__queue_init(mailslot__queue *q)
     memset(q, 0, sizeof *q);
 }
 
+static void
+free_list(mailslot__chunk *c)
+{
+    mailslot__chunk *next;
+
+    for (; c != NULL; c = next) {
+        next = c->next;
+        mailslot__plat_chunk_free(c, c->size);
+    }
+}
+
 void
 mailslot__queue_free(mailslot__queue *q)
 {
-    free(q->buf);
+    free_list(q->first);
+    free_list(q->spare);
     mailslot__queue_init(q);
 }
 
-static void
-ring_write(mailslot__queue *q, size_t at, const void *src, size_t n)
+void
+mailslot__queue_clear(mailslot__queue *q)
 {
-    size_t pos, first;
-
-    if (n == 0)
-        return;
-    pos = at % q->cap;
-    first = q->cap - pos < n ? q->cap - pos : n;
-    memcpy(q->buf + pos, src, first);
-    memcpy(q->buf, (const unsigned char *)src + first, n - first);
+    mailslot__queue_free(q);
 }
 
-static void
-ring_read(const mailslot__queue *q, size_t at, void *dst, size_t n)
+/* The size of a new chunk for a record of NEED bytes. */
+static size_t
+chunk_size(const mailslot__queue *q, size_t need)
 {
-    size_t pos, first;
+    size_t size = CHUNK_MIN;
 
-    if (n == 0)
-        return;
-    pos = at % q->cap;
-    first = q->cap - pos < n ? q->cap - pos : n;
-    memcpy(dst, q->buf + pos, first);
-    memcpy((unsigned char *)dst + first, q->buf, n - first);
-}
-
-/* Make room for NEED more bytes, moving the records to the front. */
-static int
-grow(mailslot__queue *q, size_t need)
-{
-    size_t cap = q->cap > 0 ? q->cap : INITIAL_CAP;
-    unsigned char *buf;
-
-    while (cap - q->used < need) {
-        if (cap > SIZE_MAX / 2)
-            return MAILSLOT_ENOMEM;
-        cap *= 2;
+    /* Double with what is held, so a backlog takes few chunks. */
+    while (size < CHUNK_MAX && size < q->held)
+        size *= 2;
+    while (size - offsetof(mailslot__chunk, data) < need) {
+        if (size > SIZE_MAX / 2)
+            return 0;
+        size *= 2;
     }
-    buf = malloc(cap);
-    if (buf == NULL)
-        return MAILSLOT_ENOMEM;
-    if (q->used > 0)
-        ring_read(q, q->head, buf, q->used);
-    free(q->buf);
-    q->buf = buf;
-    q->cap = cap;
-    q->head = 0;
-    return 0;
+    return size;
 }
 
-static int
-push_record(mailslot__queue *q, const void *meta, size_t mlen,
-    const void *data, size_t len)
+/* Append an empty chunk with room for NEED bytes, a spare if one fits. */
+static mailslot__chunk *
+add_chunk(mailslot__queue *q, size_t need)
 {
-    size_t extra = mlen > 0 ? META_HDR + mlen : 0, at;
-    uint32_t word = (uint32_t)len | (mlen > 0 ? META_FLAG : 0);
-    unsigned char hdr[HDR + META_HDR];
-    int rc;
+    mailslot__chunk **p, *c = q->last;
+    size_t size;
 
-    if (len >= META_FLAG || mlen > 0xffff || len > SIZE_MAX - HDR - extra)
-        return MAILSLOT_ETOOBIG;
-    if (q->cap - q->used < len + HDR + extra) {
-        rc = grow(q, len + HDR + extra);
-        if (rc != 0)
-            return rc;
+    /* The only chunk, empty but too small: retire it.  (An empty tail
+     * behind records stays; it is retired when it reaches the front.) */
+    if (c != NULL && c == q->first && c->head == c->tail) {
+        c->next = q->spare;
+        q->spare = c;
+        q->first = q->last = NULL;
+        q->in_use -= c->size;
     }
-    hdr[0] = (unsigned char)(word & 0xff);
-    hdr[1] = (unsigned char)((word >> 8) & 0xff);
-    hdr[2] = (unsigned char)((word >> 16) & 0xff);
-    hdr[3] = (unsigned char)((word >> 24) & 0xff);
-    hdr[4] = (unsigned char)(mlen & 0xff);
-    hdr[5] = (unsigned char)(mlen >> 8);
-    at = q->head + q->used;
-    ring_write(q, at, hdr, mlen > 0 ? HDR + META_HDR : HDR);
-    if (mlen > 0)
-        ring_write(q, at + HDR + META_HDR, meta, mlen);
-    ring_write(q, at + HDR + extra, data, len);
-    q->used += len + HDR + extra;
-    if (q->used > q->peak)
-        q->peak = q->used;
+    for (p = &q->spare; *p != NULL; p = &(*p)->next)
+        if (room_of(*p) >= need)
+            break;
+    c = *p;
+    if (c != NULL) {
+        *p = c->next;
+    } else {
+        size = chunk_size(q, need);
+        c = size != 0 ? mailslot__plat_chunk_alloc(size) : NULL;
+        if (c == NULL)
+            return NULL;
+        c->size = size;
+        q->held += size;
+    }
+    c->next = NULL;
+    c->head = c->tail = 0;
+    if (q->last != NULL)
+        q->last->next = c;
+    else
+        q->first = c;
+    q->last = c;
+    q->in_use += c->size;
+    if (q->in_use > q->peak)
+        q->peak = q->in_use;
+    return c;
+}
+
+void *
+mailslot__queue_reserve(mailslot__queue *q, size_t min, size_t *room)
+{
+    mailslot__chunk *c = q->last;
+    size_t want;
+
+    if (min > SIZE_MAX - HDR - 1)
+        return NULL;
+    want = HDR + (min > 0 ? min : 1);
+    if (c != NULL && c->head == c->tail)
+        c->head = c->tail = 0;
+    if (c == NULL || room_of(c) - c->tail < want) {
+        c = add_chunk(q, want);
+        if (c == NULL)
+            return NULL;
+    }
+    *room = room_of(c) - c->tail - HDR;
+    return c->data + c->tail + HDR;
+}
+
+void
+mailslot__queue_commit(mailslot__queue *q, size_t mlen, size_t len)
+{
+    mailslot__chunk *c = q->last;
+
+    put32(c->data + c->tail, len);
+    put32(c->data + c->tail + 4, mlen);
+    c->tail += HDR + mlen + len;
     q->count++;
     q->bytes += len;
-    return 0;
-}
-
-int
-mailslot__queue_push(mailslot__queue *q, const void *data, size_t len)
-{
-    return push_record(q, NULL, 0, data, len);
 }
 
 int
 mailslot__queue_push_meta(mailslot__queue *q, const void *meta,
     size_t mlen, const void *data, size_t len)
 {
-    return push_record(q, meta, mlen, data, len);
+    unsigned char *at;
+    size_t room;
+
+    if (len > UINT32_MAX || mlen > UINT32_MAX || len > SIZE_MAX - HDR - mlen)
+        return MAILSLOT_ETOOBIG;
+    at = mailslot__queue_reserve(q, mlen + len, &room);
+    if (at == NULL)
+        return MAILSLOT_ENOMEM;
+    if (mlen > 0)
+        memcpy(at, meta, mlen);
+    if (len > 0)
+        memcpy(at + mlen, data, len);
+    mailslot__queue_commit(q, mlen, len);
+    return 0;
 }
 
-/* The oldest record's length word (Q not empty). */
-static uint32_t
-head_word(const mailslot__queue *q)
+int
+mailslot__queue_push(mailslot__queue *q, const void *data, size_t len)
 {
-    unsigned char hdr[HDR];
-
-    ring_read(q, q->head, hdr, HDR);
-    return (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 |
-        (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
-}
-
-/* The oldest record's metadata length (Q not empty). */
-static size_t
-head_meta_len(const mailslot__queue *q)
-{
-    unsigned char m[META_HDR];
-
-    if ((head_word(q) & META_FLAG) == 0)
-        return 0;
-    ring_read(q, q->head + HDR, m, META_HDR);
-    return (size_t)m[0] | (size_t)m[1] << 8;
+    return mailslot__queue_push_meta(q, NULL, 0, data, len);
 }
 
 int64_t
@@ -158,49 +206,66 @@ mailslot__queue_peek(const mailslot__queue *q)
 {
     if (q->count == 0)
         return -1;
-    return (int64_t)(head_word(q) & ~META_FLAG);
+    return (int64_t)get32(q->first->data + q->first->head);
+}
+
+/*
+ * The FIFO just emptied.  Spares beyond KEEP_MIN are given back only once
+ * the burst that needed them is over: the last fill used under a quarter
+ * of what is held.  A FIFO filled and emptied again and again keeps its
+ * chunks, so steady traffic allocates nothing and faults nothing in.
+ */
+static void
+trim(mailslot__queue *q)
+{
+    size_t keep = q->peak * 2 > KEEP_MIN ? q->peak * 2 : KEEP_MIN;
+    mailslot__chunk *c;
+
+    if (q->held > KEEP_MIN && q->peak < q->held / 4) {
+        while (q->held > keep && (c = q->spare) != NULL) {
+            q->spare = c->next;
+            q->held -= c->size;
+            mailslot__plat_chunk_free(c, c->size);
+        }
+    }
+    q->peak = q->in_use;
 }
 
 size_t
 mailslot__queue_pop_meta(mailslot__queue *q, void *out, void *meta,
     size_t cap, size_t *mlen)
 {
-    size_t ml = head_meta_len(q);
+    mailslot__chunk *c = q->first;
+    const unsigned char *rec = c->data + c->head;
+    size_t len = get32(rec), ml = get32(rec + 4);
 
     *mlen = ml;
     if (ml > 0 && meta != NULL)
-        ring_read(q, q->head + HDR + META_HDR, meta, ml < cap ? ml : cap);
-    return mailslot__queue_pop(q, out);
+        memcpy(meta, rec + HDR, ml < cap ? ml : cap);
+    if (len > 0)
+        memcpy(out, rec + HDR + ml, len);
+    c->head += HDR + ml + len;
+    q->count--;
+    q->bytes -= len;
+    /* Emptied chunks become the next ones appended. */
+    while (c->head == c->tail && c != q->last) {
+        q->first = c->next;
+        c->next = q->spare;
+        q->spare = c;
+        q->in_use -= c->size;
+        c = q->first;
+    }
+    if (c->head == c->tail)
+        c->head = c->tail = 0;
+    if (q->count == 0)
+        trim(q);
+    return len;
 }
 
 size_t
 mailslot__queue_pop(mailslot__queue *q, void *out)
 {
-    size_t len = (size_t)mailslot__queue_peek(q);
-    size_t ml = head_meta_len(q);
-    size_t skip = HDR + (ml > 0 ? META_HDR + ml : 0);
+    size_t mlen;
 
-    ring_read(q, q->head + skip, out, len);
-    q->head = (q->head + skip + len) % q->cap;
-    q->used -= skip + len;
-    q->count--;
-    q->bytes -= len;
-    if (q->count == 0) {
-        /* Start over at the front so later records stay contiguous.  A
-         * large ring is given back only when the burst that grew it is
-         * over: the last fill used under a quarter of it.  A ring that is
-         * filled and emptied again and again is kept, so steady traffic
-         * allocates nothing. */
-        q->head = 0;
-        if (q->cap > SHRINK_CAP && q->peak < q->cap / 4)
-            mailslot__queue_free(q);
-        q->peak = 0;
-    }
-    return len;
-}
-
-void
-mailslot__queue_clear(mailslot__queue *q)
-{
-    mailslot__queue_free(q);
+    return mailslot__queue_pop_meta(q, out, NULL, 0, &mlen);
 }

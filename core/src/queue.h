@@ -1,8 +1,14 @@
 /*
- * Internal: the reader's own FIFO of whole messages, a growable byte ring
- * of [4-byte length][payload] records.  Pure memory, no locking: the
- * backend holds its lock around every call.  In steady state (the ring
- * big enough for the traffic) it allocates nothing per message.
+ * Internal: the reader's own FIFO of whole messages, a list of chunks of
+ * [length][metadata length][metadata][message] records.  Pure memory, no locking: the
+ * backend holds its lock around every call.
+ *
+ * Emptied chunks are kept for reuse, so a FIFO that fills and drains again
+ * and again allocates nothing and touches no fresh memory: growth never
+ * copies, and the pages of a chunk are faulted in once per reader, not
+ * once per fill.  Chunk memory comes from the backend
+ * (mailslot__plat_chunk_alloc), which may back the large ones with huge
+ * pages.
  */
 #ifndef MAILSLOT_QUEUE_H
 #define MAILSLOT_QUEUE_H
@@ -10,27 +16,37 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef struct mailslot__chunk mailslot__chunk;
+
 typedef struct mailslot__queue {
-    unsigned char *buf;
-    size_t cap;      /* bytes allocated */
-    size_t head;     /* offset of the oldest record */
-    size_t used;     /* bytes of records, headers included */
-    size_t peak;     /* most bytes used since the ring was last empty */
+    mailslot__chunk *first;  /* oldest records; NULL when none */
+    mailslot__chunk *last;   /* where records are appended */
+    mailslot__chunk *spare;  /* emptied chunks kept for reuse */
+    size_t held;     /* bytes of chunks allocated, spares included */
+    size_t in_use;   /* bytes of chunks on the first..last list */
+    size_t peak;     /* most in_use since the FIFO was last empty */
     size_t count;    /* messages queued */
     uint64_t bytes;  /* payload bytes queued */
 } mailslot__queue;
 
 void mailslot__queue_init(mailslot__queue *q);
+/* Give every chunk back; the FIFO is empty and usable again. */
 void mailslot__queue_free(mailslot__queue *q);
-/* Append a copy of DATA; MAILSLOT_ENOMEM if the ring cannot grow. */
+/* Append a copy of DATA; MAILSLOT_ENOMEM if no chunk can be had. */
 int mailslot__queue_push(mailslot__queue *q, const void *data, size_t len);
-/*
- * Append DATA with META (the relay's origin header, 1..65535 bytes) kept
- * next to it.  The record's length word gets a flag bit, so messages
- * without metadata are stored and read exactly as before.
- */
+/* Append DATA with META (the relay's origin header) kept next to it. */
 int mailslot__queue_push_meta(mailslot__queue *q, const void *meta,
     size_t mlen, const void *data, size_t len);
+/*
+ * Receiving straight into the FIFO: contiguous free space at its end for
+ * one record, at least MIN bytes (a fresh chunk is started when the tail
+ * one has less); *ROOM gets its size.  Returns NULL only when no chunk
+ * can be had.  The space is the caller's until the next call that changes
+ * the FIFO; mailslot__queue_commit() turns its first MLEN + LEN bytes,
+ * metadata then message, into a record.
+ */
+void *mailslot__queue_reserve(mailslot__queue *q, size_t min, size_t *room);
+void mailslot__queue_commit(mailslot__queue *q, size_t mlen, size_t len);
 /* Size of the oldest message, or -1 when empty. */
 int64_t mailslot__queue_peek(const mailslot__queue *q);
 /* Copy the oldest message to OUT (at least its size) and drop it. */
@@ -41,7 +57,7 @@ size_t mailslot__queue_pop(mailslot__queue *q, void *out);
  */
 size_t mailslot__queue_pop_meta(mailslot__queue *q, void *out, void *meta,
     size_t cap, size_t *mlen);
-/* Drop everything and give large rings back to the allocator. */
+/* Drop everything and give the chunks back to the backend. */
 void mailslot__queue_clear(mailslot__queue *q);
 
 #endif

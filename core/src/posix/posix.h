@@ -67,15 +67,21 @@ void mailslot__origin_set(mailslot_origin *o, const unsigned char *meta,
     size_t mlen);
 
 /*
- * Receive one datagram from SOCK into BUF (CAP bytes, MSG_TRUNC size
- * returned like recv(), -1 with errno on failure).  *SKIP gets the length
- * of a relay's origin header at the front of BUF, or 0 for a local
- * writer's message.  RELAY_PATH is the slot directory's relay socket.  One
- * system call, as recv(); local writers are unbound, so telling them from
- * the relay costs a length check.
+ * Receive one datagram from SOCK into BUF (CAP bytes) and, what does not
+ * fit there, into SPILL (SPILL_CAP bytes): one recvmsg(), so a message
+ * that fits BUF is copied once.  Returns the datagram's size (MSG_TRUNC:
+ * more than CAP + SPILL_CAP when it was cut), or -1 with errno.  *SKIP
+ * gets the length of a relay's origin header at the front of the
+ * datagram, or 0 for a local writer's message.  RELAY_PATH is the slot
+ * directory's relay socket; local writers are unbound, so telling them
+ * from the relay costs a length check.
  */
-ssize_t mailslot__recv_message(int sock, void *buf, size_t cap,
-    const char *relay_path, int flags, size_t *skip);
+ssize_t mailslot__recv_message(int sock, void *buf, size_t cap, void *spill,
+    size_t spill_cap, const char *relay_path, int flags, size_t *skip);
+/* Make the N-byte datagram received into BUF (CAP bytes) and SPILL whole
+ * at the start of SPILL (N at most SPILL's size). */
+void mailslot__recv_gather(const void *buf, size_t cap, void *spill,
+    size_t n);
 
 /* Read the max message size from a slot's info file (0 = any or unknown). */
 uint32_t mailslot__reader_max_size(const char *info_path);

@@ -93,6 +93,40 @@ deliver_scratch(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
 }
 
 /*
+ * Hand over the N-byte datagram received into BUF (CAP bytes) and, past
+ * CAP, into scratch.  A message that fits is already where the caller
+ * wants it (an origin header in front is moved out of the way); one that
+ * does not is made whole in scratch and queued.
+ */
+static int
+deliver(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
+    size_t cap, size_t *len, mailslot_origin *origin)
+{
+    unsigned char meta[MAILSLOT__ORIGIN_WIRE];
+
+    if (n > cap) {
+        mailslot__recv_gather(buf, cap, r->scratch, n);
+        return deliver_scratch(r, n, skip, buf, cap, len, origin);
+    }
+    *len = n - skip;
+    if (skip > 0) {
+        memcpy(meta, buf, skip);
+        memmove(buf, (unsigned char *)buf + skip, *len);
+    }
+    mailslot__origin_set(origin, meta, skip);
+    return 0;
+}
+
+/* Receive one datagram from the socket into BUF, spilling into scratch. */
+static ssize_t
+recv_into(struct mailslot_reader *r, void *buf, size_t cap, int flags,
+    size_t *skip)
+{
+    return mailslot__recv_message(r->sock, buf, cap, r->scratch,
+        MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, flags, skip);
+}
+
+/*
  * The FIFO is empty: take the next datagram straight from the socket.
  * Returns 0, MAILSLOT_EBUFFER (then the message waits in the FIFO), or 1
  * when the socket has nothing either.
@@ -105,15 +139,13 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     size_t skip;
 
     do {
-        n = mailslot__recv_message(r->sock, r->scratch,
-            MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, MSG_DONTWAIT,
-            &skip);
+        n = recv_into(r, buf, cap, MSG_DONTWAIT, &skip);
         /* A datagram over the limit is not from one of our writers. */
     } while ((n < 0 && errno == EINTR) ||
              (n >= 0 && (size_t)n > MAILSLOT__POSIX_MAX_MESSAGE));
     if (n < 0)
         return 1;
-    return deliver_scratch(r, (size_t)n, skip, buf, cap, len, origin);
+    return deliver(r, (size_t)n, skip, buf, cap, len, origin);
 }
 
 /*
@@ -133,8 +165,7 @@ wait_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
 
     r->direct_wait = 1;
     pthread_mutex_unlock(&r->mu);
-    n = mailslot__recv_message(r->sock, r->scratch,
-        MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, 0, &skip);
+    n = recv_into(r, buf, cap, 0, &skip);
     err = errno;
     pthread_mutex_lock(&r->mu);
     r->direct_wait = 0;
@@ -148,7 +179,7 @@ wait_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
         return err == EINTR ? mailslot__os_fail(EINTR) : 1;
     if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
         return 1;
-    return deliver_scratch(r, (size_t)n, skip, buf, cap, len, origin);
+    return deliver(r, (size_t)n, skip, buf, cap, len, origin);
 }
 
 /*

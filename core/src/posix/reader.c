@@ -48,6 +48,9 @@
 /* Datagrams the drain thread moves before it lets a reader in: the
  * kernel's default queue length and a few more. */
 #define DRAIN_BATCH 16u
+/* Free space the drain thread receives into: a message larger than what
+ * is left of the FIFO's tail chunk is copied once more, through scratch. */
+#define DRAIN_MIN_ROOM 4096u
 
 
 int
@@ -84,12 +87,43 @@ mailslot__reader_queue_scratch(struct mailslot_reader *r, size_t n, size_t skip)
     return mailslot__queue_push(&r->q, r->scratch, n);
 }
 
+/*
+ * Receive one datagram straight into the FIFO's free space (what does not
+ * fit there spills into scratch and is queued from it).  Returns 1 when a
+ * datagram was taken, 0 when the socket is empty, -1 when memory ran out.
+ */
+static int
+drain_one(struct mailslot_reader *r)
+{
+    unsigned char *at;
+    size_t room, skip;
+    ssize_t n;
+
+    at = mailslot__queue_reserve(&r->q, DRAIN_MIN_ROOM, &room);
+    if (at == NULL)
+        return -1;
+    do {
+        n = mailslot__recv_message(r->sock, at, room, r->scratch,
+            MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, MSG_DONTWAIT,
+            &skip);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return 0;
+    /* Writers check the limit; a datagram over it is not ours. */
+    if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
+        return 1;
+    if ((size_t)n <= room) {
+        mailslot__queue_commit(&r->q, skip, (size_t)n - skip);
+        return 1;
+    }
+    mailslot__recv_gather(at, room, r->scratch, (size_t)n);
+    return mailslot__reader_queue_scratch(r, (size_t)n, skip) == 0 ? 1 : -1;
+}
+
 int
 mailslot__reader_drain(struct mailslot_reader *r, unsigned limit)
 {
     unsigned taken = 0;
-    ssize_t n;
-    size_t skip;
 
     /* A reader asleep in recv() owns the socket: receiving here could
      * queue an older message behind the one it is about to return. */
@@ -99,20 +133,9 @@ mailslot__reader_drain(struct mailslot_reader *r, unsigned limit)
                 mailslot__reader_signal(r);
             return 1;
         }
-        n = mailslot__recv_message(r->sock, r->scratch,
-            MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, MSG_DONTWAIT,
-            &skip);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
+        if (drain_one(r) <= 0)
             break;
-        }
         taken++;
-        /* Writers check the limit; a datagram over it is not ours. */
-        if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
-            continue;
-        if (mailslot__reader_queue_scratch(r, (size_t)n, skip) != 0)
-            break;
     }
     if (r->q.count > 0)
         mailslot__reader_signal(r);
@@ -178,6 +201,7 @@ drain_main(void *arg)
             continue;
         }
         more = mailslot__reader_drain(r, DRAIN_BATCH);
+
         if (more) {
             pthread_mutex_unlock(&r->mu);
             sched_yield();

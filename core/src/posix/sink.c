@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,26 +95,52 @@ mailslot__origin_set(mailslot_origin *o, const unsigned char *meta,
 }
 
 ssize_t
-mailslot__recv_message(int sock, void *buf, size_t cap,
-    const char *relay_path, int flags, size_t *skip)
+mailslot__recv_message(int sock, void *buf, size_t cap, void *spill,
+    size_t spill_cap, const char *relay_path, int flags, size_t *skip)
 {
     struct sockaddr_un sa;
-    socklen_t alen = sizeof sa;
+    struct iovec iov[2];
+    struct msghdr mh;
+    unsigned char head[sizeof magic];
     ssize_t n;
+    size_t i;
 
     *skip = 0;
-    n = recvfrom(sock, buf, cap, flags | MSG_TRUNC,
-        (struct sockaddr *)&sa, &alen);
-    if (n < 0 || alen <= sizeof(sa_family_t))
+    iov[0].iov_base = buf;
+    iov[0].iov_len = cap;
+    iov[1].iov_base = spill;
+    iov[1].iov_len = spill_cap;
+    memset(&mh, 0, sizeof mh);
+    mh.msg_name = &sa;
+    mh.msg_namelen = sizeof sa;
+    mh.msg_iov = iov;
+    mh.msg_iovlen = 2;
+    n = recvmsg(sock, &mh, flags | MSG_TRUNC);
+    if (n < 0 || mh.msg_namelen <= sizeof(sa_family_t))
         return n;
     /* Bound senders are rare: only the relay binds.  Anything else that
      * did (an abstract address, another path) is an ordinary writer. */
-    if ((size_t)alen <= sizeof sa && sa.sun_path[0] != '\0' &&
-        strncmp(sa.sun_path, relay_path, sizeof sa.sun_path) == 0 &&
-        (size_t)n >= MAILSLOT__ORIGIN_WIRE && (size_t)n <= cap &&
-        memcmp(buf, magic, sizeof magic) == 0)
+    if (mh.msg_namelen > sizeof sa || sa.sun_path[0] == '\0' ||
+        strncmp(sa.sun_path, relay_path, sizeof sa.sun_path) != 0 ||
+        (size_t)n < MAILSLOT__ORIGIN_WIRE || (size_t)n > cap + spill_cap)
+        return n;
+    for (i = 0; i < sizeof magic; i++)
+        head[i] = i < cap ? ((const unsigned char *)buf)[i]
+                          : ((const unsigned char *)spill)[i - cap];
+    if (memcmp(head, magic, sizeof magic) == 0)
         *skip = MAILSLOT__ORIGIN_WIRE;
     return n;
+}
+
+void
+mailslot__recv_gather(const void *buf, size_t cap, void *spill, size_t n)
+{
+    if (cap == 0 || n == 0)
+        return;
+    if (cap > n)
+        cap = n;
+    memmove((unsigned char *)spill + cap, spill, n - cap);
+    memcpy(spill, buf, cap);
 }
 
 static int

@@ -232,9 +232,10 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_create_w(const uint16_t *name,
  * of the message (0 for an empty message, which is a real message).
  * TIMEOUT_MS: 0 poll, -1 forever, MAILSLOT_TIMEOUT_DEFAULT the reader's.
  * Errors: MAILSLOT_ETIMEOUT (no message in time), MAILSLOT_EBUFFER (CAP is
- * smaller than the message: *LEN is set to the needed size and the message
- * stays queued), MAILSLOT_ECLOSED, MAILSLOT_EINTR (a signal arrived while
- * waiting; nothing was consumed), MAILSLOT_EINVAL.
+ * smaller than the message: *LEN is set to the needed size, the message
+ * stays queued and the contents of BUF are unspecified), MAILSLOT_ECLOSED,
+ * MAILSLOT_EINTR (a signal arrived while waiting; nothing was consumed),
+ * MAILSLOT_EINVAL.
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_read(mailslot_reader *r, void *buf,
     size_t cap, size_t *len, int32_t timeout_ms);

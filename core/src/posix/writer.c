@@ -6,17 +6,17 @@
  *
  * When the kernel queue of the reader's socket is full, the writer rings
  * the slot's doorbell so the reader's drain thread empties it, then waits
- * in poll() for room, up to the write timeout, ringing again while it
+ * in send() for room, up to the write timeout, ringing again while it
  * waits (see send_when_room() and reader.c).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,6 +78,7 @@ connect_local(struct mailslot_writer *w, const mailslot__name *name,
 {
     mailslot__slot_paths paths;
     struct sockaddr_un sa;
+    struct timeval tv;
     int sndbuf = (int)SNDBUF;
     int rc = mailslot__slot_paths_for(name, 0, &paths);
 
@@ -98,6 +99,11 @@ connect_local(struct mailslot_writer *w, const mailslot__name *name,
     memcpy(w->bell.sun_path, paths.bell, strlen(paths.bell) + 1);
     w->timeout_ms = opts->write_timeout_ms == 0 ? ZERO_TIMEOUT_GRACE_MS
                                                 : opts->write_timeout_ms;
+    /* A blocking send() waits one slice at most (send_when_room()). */
+    tv.tv_sec = 0;
+    tv.tv_usec = RING_AGAIN_MS * 1000;
+    if (setsockopt(w->sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+        return mailslot__os_fail(errno);
     return 0;
 }
 
@@ -176,43 +182,33 @@ ring_socket(struct mailslot_writer *w)
 
 /*
  * The kernel queue is full: ring the doorbell so the drain thread empties
- * it, and wait for room, ringing again each time the queue is found full,
- * until the write timeout.
+ * it, and wait in send() for room, ringing again after each slice of
+ * RING_AGAIN_MS (the socket's send timeout), until the write timeout.
  *
- * The wait is cut into slices of RING_AGAIN_MS.  A writer woken by the
- * kernel (a datagram was taken) whose queue has meanwhile been refilled by
- * other writers goes back to sleep inside poll() without returning, so it
- * cannot ring again; if those writers then stop, no ring is pending and
- * the drain thread sleeps.  Ringing again after each slice bounds that
- * stall.  A writer that is woken normally never waits out a slice.
+ * Why slices: a writer that the kernel wakes because a datagram was taken,
+ * but whose queue other writers have refilled meanwhile, goes back to
+ * sleep inside send() without returning, so it cannot ring; if those
+ * writers then stop, no ring is pending and the drain thread sleeps.  A
+ * writer woken normally never waits out a slice.  (A blocking send(), not
+ * poll(): the kernel wakes one sender per datagram taken, where poll()
+ * would wake every waiting writer.)
  */
 static ssize_t
 send_when_room(struct mailslot_writer *w, const void *data, size_t len)
 {
     int64_t deadline = w->timeout_ms < 0 ? -1 : now_ms() + w->timeout_ms;
-    struct pollfd pfd;
-    int64_t wait;
     ssize_t n;
 
-    pfd.fd = w->sock;
-    pfd.events = POLLOUT;
     for (;;) {
         sendto(ring_socket(w), "", 0, MSG_NOSIGNAL | MSG_DONTWAIT,
             (const struct sockaddr *)&w->bell, sizeof w->bell);
-        wait = RING_AGAIN_MS;
-        if (deadline >= 0) {
-            if (deadline - now_ms() <= 0) {
-                errno = EAGAIN;
-                return -1;
-            }
-            if (deadline - now_ms() < wait)
-                wait = deadline - now_ms();
-        }
-        if (poll(&pfd, 1, (int)wait) < 0 && errno != EINTR)
-            return -1;
-        n = try_send(w, data, len);
-        if (n >= 0 || errno != EAGAIN)
+        n = send(w->sock, data, len, MSG_NOSIGNAL);
+        if (n >= 0 || (errno != EAGAIN && errno != EINTR))
             return n;
+        if (deadline >= 0 && now_ms() >= deadline) {
+            errno = EAGAIN;
+            return -1;
+        }
     }
 }
 

@@ -8,7 +8,6 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "mailslot.h"
@@ -34,15 +33,6 @@ leave(struct mailslot_reader *r)
 {
     if (--r->busy == 0 && r->closed)
         pthread_cond_broadcast(&r->idle_cv);
-}
-
-static int64_t
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Take the oldest message if it fits (lock held, FIFO not empty). */
@@ -195,7 +185,7 @@ wait_event(struct mailslot_reader *r, int64_t deadline)
     int n;
 
     if (deadline >= 0) {
-        left = deadline - now_ms();
+        left = deadline - mailslot__now_ms();
         if (left < 0)
             left = 0;
     }
@@ -230,7 +220,7 @@ mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
     entered = rc == 0;
     if (timeout_ms == MAILSLOT_TIMEOUT_DEFAULT)
         timeout_ms = r->timeout_ms;
-    deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    deadline = timeout_ms < 0 ? -1 : mailslot__now_ms() + timeout_ms;
     while (rc == 0) {
         if (r->q.count > 0) {
             rc = take(r, buf, cap, len, origin);
@@ -243,7 +233,7 @@ mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
         rc = 0;
         if (r->closed) {
             rc = MAILSLOT_ECLOSED;
-        } else if (deadline >= 0 && now_ms() >= deadline) {
+        } else if (deadline >= 0 && mailslot__now_ms() >= deadline) {
             mailslot__set_os_error(0);
             rc = MAILSLOT_ETIMEOUT;
         } else if (deadline < 0 && !r->direct_wait) {

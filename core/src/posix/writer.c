@@ -18,7 +18,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "mailslot.h"
@@ -132,15 +131,6 @@ mailslot__plat_open(const mailslot__name *name,
     return 0;
 }
 
-static int64_t
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Send without blocking; -1 with errno (EAGAIN: the queue is full). */
 static ssize_t
 try_send(struct mailslot_writer *w, const void *data, size_t len)
@@ -196,7 +186,7 @@ ring_socket(struct mailslot_writer *w)
 static ssize_t
 send_when_room(struct mailslot_writer *w, const void *data, size_t len)
 {
-    int64_t deadline = w->timeout_ms < 0 ? -1 : now_ms() + w->timeout_ms;
+    int64_t deadline = w->timeout_ms < 0 ? -1 : mailslot__now_ms() + w->timeout_ms;
     ssize_t n;
 
     for (;;) {
@@ -205,7 +195,7 @@ send_when_room(struct mailslot_writer *w, const void *data, size_t len)
         n = send(w->sock, data, len, MSG_NOSIGNAL);
         if (n >= 0 || (errno != EAGAIN && errno != EINTR))
             return n;
-        if (deadline >= 0 && now_ms() >= deadline) {
+        if (deadline >= 0 && mailslot__now_ms() >= deadline) {
             errno = EAGAIN;
             return -1;
         }

@@ -5,14 +5,16 @@
  * Why the thread: the kernel queues at most net.unix.max_dgram_qlen (10 by
  * default) datagrams per socket and then makes writers wait, but Windows
  * writers never wait for a slow reader.  A writer whose send finds the
- * kernel queue full rings the slot's doorbell (a second datagram socket,
- * "<hash>.bell") and then waits in send(); the drain thread, asleep on the
- * doorbell, moves every pending datagram into the reader's own FIFO, which
- * frees the kernel queue at once.  So writers run at full speed until the
- * FIFO reaches its limits (options.queue_limit_*); then the thread stops
- * draining and writers wait, up to their write timeout, then fail "full".
- * A reader that keeps up never wakes the thread: it receives straight from
- * the socket, as a plain datagram program would.
+ * kernel queue full waits in send() a short slice (a reader that keeps up
+ * makes room sooner), then rings the slot's doorbell (a second datagram
+ * socket, "<hash>.bell"); the drain thread, asleep on the doorbell, moves
+ * every pending datagram into the reader's own FIFO, which frees the
+ * kernel queue at once, and keeps doing so while the FIFO holds messages.
+ * So writers run at full speed until the FIFO reaches its limits
+ * (options.queue_limit_*); then the thread stops draining and writers
+ * wait, up to their write timeout, then fail "full".  A reader that keeps
+ * up never wakes the thread: it receives straight from the socket, as a
+ * plain datagram program would.
  *
  * Every receive happens under the lock and the FIFO always holds older
  * messages than the socket, so the order of arrival is kept.  info() drains
@@ -153,30 +155,40 @@ mailslot__reader_ring(struct mailslot_reader *r)
     sendto(r->bell, "", 0, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
 }
 
-/* Swallow the doorbell's rings; one wake-up serves them all. */
-static void
+/* Swallow the doorbell's rings (one wake-up serves them all); 1 if any. */
+static int
 clear_bell(struct mailslot_reader *r)
 {
+    int rang = 0;
     char c;
 
     while (recv(r->bell, &c, sizeof c, MSG_DONTWAIT) >= 0)
-        ;
+        rang = 1;
+    return rang;
 }
 
 /*
- * The drain thread sleeps on the doorbell.  When it rings, it moves the
- * socket's datagrams into the FIFO in batches, letting go of the lock
- * between batches so a reader that is catching up is not shut out.
+ * The drain thread sleeps on the doorbell, which a writer rings when it
+ * has waited a short slice for room in the kernel queue (see writer.c): a
+ * reader that keeps up makes room sooner, as a datagram reader does for a
+ * blocked writer, and never involves the thread.  When it rings, the
+ * thread moves the socket's datagrams into the FIFO in batches, letting go
+ * of the lock between batches so a reader that is catching up is not shut
+ * out.  While the FIFO holds messages, new ones must queue behind them
+ * anyway, so the thread also watches the socket itself and keeps the
+ * writers going without further rings; once the reader has emptied the
+ * FIFO, the socket is the reader's again.
  */
 static void *
 drain_main(void *arg)
 {
     struct mailslot_reader *r = arg;
-    struct pollfd pfd;
+    struct pollfd pfd[2];
     int more = 0;
 
-    pfd.fd = r->bell;
-    pfd.events = POLLIN;
+    pfd[0].fd = r->bell;
+    pfd[0].events = POLLIN;
+    pfd[1].events = POLLIN;
     pthread_mutex_lock(&r->mu);
     while (!r->closed) {
         if (mailslot__reader_full(r)) {
@@ -187,13 +199,18 @@ drain_main(void *arg)
             continue;
         }
         if (!more) {
+            pfd[1].fd = r->q.count > 0 ? r->sock : -1;
             pthread_mutex_unlock(&r->mu);
-            poll(&pfd, 1, -1);
+            poll(pfd, 2, -1);
             pthread_mutex_lock(&r->mu);
         }
         /* Rings first, then the socket: a ring that comes after this
          * point wakes the thread again, so no full queue is missed. */
-        clear_bell(r);
+        if (!clear_bell(r) && r->q.count == 0) {
+            /* The reader caught up: the socket is its own again. */
+            more = 0;
+            continue;
+        }
         if (r->direct_wait) {
             /* The sleeping reader passes the ring back when it wakes. */
             r->bell_pending = 1;
@@ -201,7 +218,6 @@ drain_main(void *arg)
             continue;
         }
         more = mailslot__reader_drain(r, DRAIN_BATCH);
-
         if (more) {
             pthread_mutex_unlock(&r->mu);
             sched_yield();

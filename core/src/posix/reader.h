@@ -29,6 +29,9 @@ struct mailslot_reader {
     int drain_waiting;   /* the drain thread waits on space_cv */
     int direct_wait;     /* a read sleeps in recv() on the socket */
     int bell_pending;    /* the doorbell rang meanwhile: pass it on */
+    int reading;         /* read calls in progress */
+    uint64_t taken;      /* messages reads have taken */
+    uint64_t taken_seen; /* TAKEN when the drain thread last looked */
     int has_thread;
     pthread_t thread;
     uint32_t max_size;

@@ -4,10 +4,11 @@
  * Being connected means a reader that closes or dies is noticed on the
  * next write (EPIPE / ECONNREFUSED), even if a new reader took the name.
  *
- * When the kernel queue of the reader's socket is full, the writer rings
- * the slot's doorbell so the reader's drain thread empties it, then waits
- * in send() for room, up to the write timeout, ringing again while it
- * waits (see send_when_room() and reader.c).
+ * When the kernel queue of the reader's socket is full, the writer waits
+ * in send() for room, up to the write timeout; if the reader does not make
+ * room within a short slice, the writer rings the slot's doorbell so the
+ * reader's drain thread empties the queue (see send_when_room() and
+ * reader.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,7 +32,9 @@
  * the doorbell, so "0" means "do not wait for a full reader", not "fail
  * whenever the kernel's small queue is momentarily full". */
 #define ZERO_TIMEOUT_GRACE_MS 50
-/* A writer waiting for room rings the doorbell again this often. */
+/* A writer waiting for room rings the doorbell after FIRST_SLICE_MS,
+ * then again every RING_AGAIN_MS (see send_when_room()). */
+#define FIRST_SLICE_MS 2
 #define RING_AGAIN_MS 20
 
 struct mailslot_writer {
@@ -71,13 +74,25 @@ mailslot__reader_max_size(const char *path)
     return max;
 }
 
+/* How long a blocking send() waits before it gives up (EAGAIN). */
+static int
+set_slice(struct mailslot_writer *w, int ms)
+{
+    struct timeval tv;
+
+    tv.tv_sec = 0;
+    tv.tv_usec = ms * 1000;
+    if (setsockopt(w->sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
+        return mailslot__os_fail(errno);
+    return 0;
+}
+
 static int
 connect_local(struct mailslot_writer *w, const mailslot__name *name,
     const mailslot_options *opts)
 {
     mailslot__slot_paths paths;
     struct sockaddr_un sa;
-    struct timeval tv;
     int sndbuf = (int)SNDBUF;
     int rc = mailslot__slot_paths_for(name, 0, &paths);
 
@@ -99,11 +114,7 @@ connect_local(struct mailslot_writer *w, const mailslot__name *name,
     w->timeout_ms = opts->write_timeout_ms == 0 ? ZERO_TIMEOUT_GRACE_MS
                                                 : opts->write_timeout_ms;
     /* A blocking send() waits one slice at most (send_when_room()). */
-    tv.tv_sec = 0;
-    tv.tv_usec = RING_AGAIN_MS * 1000;
-    if (setsockopt(w->sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0)
-        return mailslot__os_fail(errno);
-    return 0;
+    return set_slice(w, FIRST_SLICE_MS);
 }
 
 int
@@ -171,35 +182,48 @@ ring_socket(struct mailslot_writer *w)
 }
 
 /*
- * The kernel queue is full: ring the doorbell so the drain thread empties
- * it, and wait in send() for room, ringing again after each slice of
- * RING_AGAIN_MS (the socket's send timeout), until the write timeout.
+ * The kernel queue is full: wait in send() for room, up to the write
+ * timeout.  A reader that keeps up makes room within microseconds, as for
+ * any datagram writer.  After FIRST_SLICE_MS without room, and then every
+ * RING_AGAIN_MS, the writer rings the doorbell so the drain thread empties
+ * the queue into the reader's FIFO: a reader that stopped reading costs a
+ * writer that first slice once; from then on the drain thread watches the
+ * socket and keeps the writers going until the reader has caught up
+ * (reader.c).
  *
- * Why slices: a writer that the kernel wakes because a datagram was taken,
- * but whose queue other writers have refilled meanwhile, goes back to
- * sleep inside send() without returning, so it cannot ring; if those
- * writers then stop, no ring is pending and the drain thread sleeps.  A
- * writer woken normally never waits out a slice.  (A blocking send(), not
- * poll(): the kernel wakes one sender per datagram taken, where poll()
- * would wake every waiting writer.)
+ * Ringing again each slice also bounds a stall: a writer that the kernel
+ * wakes because a datagram was taken, but whose queue other writers have
+ * refilled meanwhile, goes back to sleep inside send() without returning.
+ * (A blocking send(), not poll(): the kernel wakes one sender per
+ * datagram taken, where poll() would wake every waiting writer.)
  */
 static ssize_t
 send_when_room(struct mailslot_writer *w, const void *data, size_t len)
 {
-    int64_t deadline = w->timeout_ms < 0 ? -1 : mailslot__now_ms() + w->timeout_ms;
+    int64_t deadline = -1;
+    int rang = 0;
     ssize_t n;
 
+    if (w->timeout_ms >= 0)
+        deadline = mailslot__now_ms() + w->timeout_ms;
     for (;;) {
+        n = send(w->sock, data, len, MSG_NOSIGNAL);
+        if (n >= 0 || (errno != EAGAIN && errno != EINTR) ||
+            (deadline >= 0 && mailslot__now_ms() >= deadline))
+            break;
+        if (!rang)
+            set_slice(w, RING_AGAIN_MS);
+        rang = 1;
         sendto(ring_socket(w), "", 0, MSG_NOSIGNAL | MSG_DONTWAIT,
             (const struct sockaddr *)&w->bell, sizeof w->bell);
-        n = send(w->sock, data, len, MSG_NOSIGNAL);
-        if (n >= 0 || (errno != EAGAIN && errno != EINTR))
-            return n;
-        if (deadline >= 0 && mailslot__now_ms() >= deadline) {
-            errno = EAGAIN;
-            return -1;
-        }
     }
+    if (rang) {
+        int err = errno;
+
+        set_slice(w, FIRST_SLICE_MS);
+        errno = err;
+    }
+    return n;
 }
 
 int

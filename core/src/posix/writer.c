@@ -34,7 +34,7 @@
 #define ZERO_TIMEOUT_GRACE_MS 50
 /* A writer waiting for room rings the doorbell after FIRST_SLICE_MS,
  * then again every RING_AGAIN_MS (see send_when_room()). */
-#define FIRST_SLICE_MS 2
+#define FIRST_SLICE_MS 5
 #define RING_AGAIN_MS 20
 
 struct mailslot_writer {
@@ -142,18 +142,6 @@ mailslot__plat_open(const mailslot__name *name,
     return 0;
 }
 
-/* Send without blocking; -1 with errno (EAGAIN: the queue is full). */
-static ssize_t
-try_send(struct mailslot_writer *w, const void *data, size_t len)
-{
-    ssize_t n;
-
-    do {
-        n = send(w->sock, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-    } while (n < 0 && errno == EINTR);
-    return n;
-}
-
 /*
  * The socket that rings the doorbell.  Not the data socket: the messages
  * this writer has queued are charged to that one's send buffer, and when
@@ -182,14 +170,13 @@ ring_socket(struct mailslot_writer *w)
 }
 
 /*
- * The kernel queue is full: wait in send() for room, up to the write
- * timeout.  A reader that keeps up makes room within microseconds, as for
- * any datagram writer.  After FIRST_SLICE_MS without room, and then every
- * RING_AGAIN_MS, the writer rings the doorbell so the drain thread empties
- * the queue into the reader's FIFO: a reader that stopped reading costs a
- * writer that first slice once; from then on the drain thread watches the
- * socket and keeps the writers going until the reader has caught up
- * (reader.c).
+ * The kernel queue stayed full for FIRST_SLICE_MS (a reader that keeps up
+ * makes room within microseconds, as for any datagram writer): wait on in
+ * send() for room, up to the write timeout, ringing the doorbell now and
+ * after every RING_AGAIN_MS so the drain thread empties the queue into the
+ * reader's FIFO.  A reader that stopped reading costs a writer that first
+ * slice once; from then on the drain thread watches the socket and keeps
+ * the writers going until the reader has caught up (reader.c).
  *
  * Ringing again each slice also bounds a stall: a writer that the kernel
  * wakes because a datagram was taken, but whose queue other writers have
@@ -201,23 +188,18 @@ static ssize_t
 send_when_room(struct mailslot_writer *w, const void *data, size_t len)
 {
     int64_t deadline = -1;
-    int rang = 0;
     ssize_t n;
 
     if (w->timeout_ms >= 0)
         deadline = mailslot__now_ms() + w->timeout_ms;
-    for (;;) {
-        n = send(w->sock, data, len, MSG_NOSIGNAL);
-        if (n >= 0 || (errno != EAGAIN && errno != EINTR) ||
-            (deadline >= 0 && mailslot__now_ms() >= deadline))
-            break;
-        if (!rang)
-            set_slice(w, RING_AGAIN_MS);
-        rang = 1;
+    set_slice(w, RING_AGAIN_MS);
+    do {
         sendto(ring_socket(w), "", 0, MSG_NOSIGNAL | MSG_DONTWAIT,
             (const struct sockaddr *)&w->bell, sizeof w->bell);
-    }
-    if (rang) {
+        n = send(w->sock, data, len, MSG_NOSIGNAL);
+    } while (n < 0 && (errno == EAGAIN || errno == EINTR) &&
+             (deadline < 0 || mailslot__now_ms() < deadline));
+    {
         int err = errno;
 
         set_slice(w, FIRST_SLICE_MS);
@@ -242,8 +224,10 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
         mailslot__set_os_error(0);
         return MAILSLOT_ETOOBIG;
     }
-    n = try_send(w, data, len);
-    if (n < 0 && errno == EAGAIN)
+    /* One system call while the reader keeps up: a full kernel queue
+     * makes this wait FIRST_SLICE_MS at most. */
+    n = send(w->sock, data, len, MSG_NOSIGNAL);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
         n = send_when_room(w, data, len);
     if (n < 0)
         return mailslot__os_fail(errno == ECONNREFUSED ? EPIPE : errno);

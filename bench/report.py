@@ -145,17 +145,18 @@ def wakeup(s, langs):
 
 def memory(s):
     t = Table("C", "size (B)", "asked to queue", "queued",
-              "writer had to wait", "reader RSS idle", "reader RSS queued",
-              "growth per message")
+              "writer stopped by the reader", "time to write",
+              "reader RSS idle", "reader RSS queued", "growth per message")
     for size in (16, 1024):
         for impl in ("raw", "mailslot"):
             r = get(s, "C", "memory", (size,), impl)
             if not r:
-                t.add(impl, size, "missing", "", "", "", "", "")
+                t.add(impl, size, "missing", "", "", "", "", "", "")
                 continue
             grow = (r["rss_queued_kb"][0] - r["rss_idle_kb"][0]) * 1024
             t.add(impl, size, r["asked"][0], int(r["queued"][0]),
                   "yes" if r["writer_blocked"] else "no",
+                  "%.1f ms" % (r["write_secs"][0] * 1000),
                   "%d KiB" % r["rss_idle_kb"][0],
                   "%d KiB" % r["rss_queued_kb"][0],
                   "%.0f B" % (grow / r["queued"][0])

@@ -51,10 +51,12 @@ static int
 read_retrying(mailslot_reader *r, void *buf, size_t cap, size_t *len,
               int32_t timeout, mailslot_origin *origin)
 {
-    int64_t start, left;
+    int64_t start = 0, left;
     int rc;
 
-    start = now_ms();
+    /* The clock matters only for a finite wait. */
+    if (timeout > 0)
+        start = now_ms();
     for (;;) {
         rc = mailslot_read_ex(r, buf, cap, len, timeout, origin);
         if (rc != MAILSLOT_EINTR)

@@ -9,7 +9,8 @@
  * makes room sooner), then rings the slot's doorbell (a second datagram
  * socket, "<hash>.bell"); the drain thread, asleep on the doorbell, moves
  * every pending datagram into the reader's own FIFO, which frees the
- * kernel queue at once, and keeps doing so while the FIFO holds messages.
+ * kernel queue at once.  While that backlog lasts, the writer rings as
+ * soon as it finds the queue full, without waiting first.
  * So writers run at full speed until the FIFO reaches its limits
  * (options.queue_limit_*); then the thread stops draining and writers
  * wait, up to their write timeout, then fail "full".  A reader that keeps
@@ -53,6 +54,9 @@
 /* Free space the drain thread receives into: a message larger than what
  * is left of the FIFO's tail chunk is copied once more, through scratch. */
 #define DRAIN_MIN_ROOM 4096u
+/* What clear_bell() found. */
+#define RING_PLAIN 1
+#define RING_URGENT 2
 
 
 int
@@ -152,43 +156,48 @@ mailslot__reader_ring(struct mailslot_reader *r)
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
     memcpy(sa.sun_path, r->paths.bell, strlen(r->paths.bell) + 1);
-    sendto(r->bell, "", 0, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
+    sendto(r->bell, "!", 1, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
 }
 
-/* Swallow the doorbell's rings (one wake-up serves them all); 1 if any. */
+/*
+ * Swallow the doorbell's rings (one wake-up serves them all).  Returns
+ * RING_URGENT if any was urgent (one byte), RING_PLAIN if any rang, else 0.
+ */
 static int
 clear_bell(struct mailslot_reader *r)
 {
     int rang = 0;
+    ssize_t n;
     char c;
 
-    while (recv(r->bell, &c, sizeof c, MSG_DONTWAIT) >= 0)
-        rang = 1;
+    while ((n = recv(r->bell, &c, sizeof c, MSG_DONTWAIT)) >= 0)
+        if (rang < RING_URGENT)
+            rang = n > 0 ? RING_URGENT : RING_PLAIN;
     return rang;
 }
 
 /*
- * The drain thread sleeps on the doorbell, which a writer rings when it
- * has waited a short slice for room in the kernel queue (see writer.c): a
- * reader that keeps up makes room sooner, as a datagram reader does for a
- * blocked writer, and never involves the thread.  When it rings, the
- * thread moves the socket's datagrams into the FIFO in batches, letting go
- * of the lock between batches so a reader that is catching up is not shut
- * out.  While the FIFO holds messages, new ones must queue behind them
- * anyway, so the thread also watches the socket itself and keeps the
- * writers going without further rings; once the reader has emptied the
- * FIFO, the socket is the reader's again.
+ * The drain thread sleeps on the doorbell.  A writer that finds the kernel
+ * queue full first waits in send() for a short slice, as a datagram
+ * writer waits for its reader (a reader that keeps up makes room sooner
+ * and never involves the thread), then rings urgently.  An urgent ring is
+ * always served: the thread moves the socket's datagrams into the FIFO in
+ * batches, letting go of the lock between batches so a reader that is
+ * catching up is not shut out.  A writer that had to ring urgently then
+ * rings plainly, at once, each time it finds the queue full (see
+ * writer.c); a plain ring is served only while the FIFO holds messages
+ * (new ones queue behind them anyway).  Once the reader has emptied the
+ * FIFO, the socket is its own again.
  */
 static void *
 drain_main(void *arg)
 {
     struct mailslot_reader *r = arg;
-    struct pollfd pfd[2];
-    int more = 0;
+    struct pollfd pfd;
+    int more = 0, rang;
 
-    pfd[0].fd = r->bell;
-    pfd[0].events = POLLIN;
-    pfd[1].events = POLLIN;
+    pfd.fd = r->bell;
+    pfd.events = POLLIN;
     pthread_mutex_lock(&r->mu);
     while (!r->closed) {
         if (mailslot__reader_full(r)) {
@@ -199,21 +208,22 @@ drain_main(void *arg)
             continue;
         }
         if (!more) {
-            pfd[1].fd = r->q.count > 0 ? r->sock : -1;
             pthread_mutex_unlock(&r->mu);
-            poll(pfd, 2, -1);
+            poll(&pfd, 1, -1);
             pthread_mutex_lock(&r->mu);
         }
         /* Rings first, then the socket: a ring that comes after this
          * point wakes the thread again, so no full queue is missed. */
-        if (!clear_bell(r) && r->q.count == 0) {
-            /* The reader caught up: the socket is its own again. */
+        rang = clear_bell(r);
+        if (rang < RING_URGENT && r->q.count == 0) {
+            /* The reader keeps up, or caught up: the socket is its own. */
             more = 0;
             continue;
         }
         if (r->direct_wait) {
-            /* The sleeping reader passes the ring back when it wakes. */
-            r->bell_pending = 1;
+            /* The sleeping reader passes an urgent ring back when it
+             * wakes; a plain one it answers by receiving. */
+            r->bell_pending |= rang == RING_URGENT;
             more = 0;
             continue;
         }

@@ -36,12 +36,16 @@
  * then again every RING_AGAIN_MS (see send_when_room()). */
 #define FIRST_SLICE_MS 5
 #define RING_AGAIN_MS 20
+/* After an urgent ring, this many writes ring plainly at once on a full
+ * queue (see mailslot__plat_write()). */
+#define BACKLOG_WRITES 100000u
 
 struct mailslot_writer {
     int sock;
     int ring;                 /* rings the doorbell; made when first needed */
     int closed;
     int32_t timeout_ms;       /* waiting for room; -1 forever */
+    unsigned backlog;         /* writes left that ring at once (atomic) */
     uint32_t max_size;
     struct sockaddr_un bell;
     mailslot__remote *remote; /* remote names only (remote.c) */
@@ -169,14 +173,24 @@ ring_socket(struct mailslot_writer *w)
     return fd;
 }
 
+/* Ring the doorbell: a plain ring is 0 bytes, an urgent one 1. */
+static void
+ring(struct mailslot_writer *w, int urgent)
+{
+    sendto(ring_socket(w), "!", urgent ? 1 : 0, MSG_NOSIGNAL | MSG_DONTWAIT,
+        (const struct sockaddr *)&w->bell, sizeof w->bell);
+}
+
 /*
  * The kernel queue stayed full for FIRST_SLICE_MS (a reader that keeps up
  * makes room within microseconds, as for any datagram writer): wait on in
  * send() for room, up to the write timeout, ringing the doorbell now and
  * after every RING_AGAIN_MS so the drain thread empties the queue into the
- * reader's FIFO.  A reader that stopped reading costs a writer that first
- * slice once; from then on the drain thread watches the socket and keeps
- * the writers going until the reader has caught up (reader.c).
+ * reader's FIFO (urgent rings, always served).  A reader that stopped
+ * reading costs a writer that first slice once: for its next
+ * BACKLOG_WRITES writes the writer rings plainly as soon as it finds the
+ * queue full, which the drain thread serves while the reader has a
+ * backlog (reader.c).
  *
  * Ringing again each slice also bounds a stall: a writer that the kernel
  * wakes because a datagram was taken, but whose queue other writers have
@@ -194,8 +208,7 @@ send_when_room(struct mailslot_writer *w, const void *data, size_t len)
         deadline = mailslot__now_ms() + w->timeout_ms;
     set_slice(w, RING_AGAIN_MS);
     do {
-        sendto(ring_socket(w), "", 0, MSG_NOSIGNAL | MSG_DONTWAIT,
-            (const struct sockaddr *)&w->bell, sizeof w->bell);
+        ring(w, 1);
         n = send(w->sock, data, len, MSG_NOSIGNAL);
     } while (n < 0 && (errno == EAGAIN || errno == EINTR) &&
              (deadline < 0 || mailslot__now_ms() < deadline));
@@ -224,11 +237,25 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
         mailslot__set_os_error(0);
         return MAILSLOT_ETOOBIG;
     }
-    /* One system call while the reader keeps up: a full kernel queue
-     * makes this wait FIRST_SLICE_MS at most. */
-    n = send(w->sock, data, len, MSG_NOSIGNAL);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+    if (__atomic_load_n(&w->backlog, __ATOMIC_RELAXED) > 0) {
+        /* The reader fell behind lately, so the drain thread is likely
+         * serving its backlog: on a full queue ring at once (plainly,
+         * served only while there is a backlog), then wait as usual. */
+        __atomic_fetch_sub(&w->backlog, 1, __ATOMIC_RELAXED);
+        n = send(w->sock, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno == EAGAIN) {
+            ring(w, 0);
+            n = send(w->sock, data, len, MSG_NOSIGNAL);
+        }
+    } else {
+        /* One system call while the reader keeps up: a full kernel
+         * queue makes this wait FIRST_SLICE_MS at most. */
+        n = send(w->sock, data, len, MSG_NOSIGNAL);
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         n = send_when_room(w, data, len);
+        __atomic_store_n(&w->backlog, BACKLOG_WRITES, __ATOMIC_RELAXED);
+    }
     if (n < 0)
         return mailslot__os_fail(errno == ECONNREFUSED ? EPIPE : errno);
     return 0;

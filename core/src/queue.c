@@ -78,12 +78,6 @@ mailslot__queue_free(mailslot__queue *q)
     mailslot__queue_init(q);
 }
 
-void
-mailslot__queue_clear(mailslot__queue *q)
-{
-    mailslot__queue_free(q);
-}
-
 /* The size of a new chunk for a record of NEED bytes. */
 static size_t
 chunk_size(const mailslot__queue *q, size_t need)

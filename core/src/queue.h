@@ -57,7 +57,5 @@ size_t mailslot__queue_pop(mailslot__queue *q, void *out);
  */
 size_t mailslot__queue_pop_meta(mailslot__queue *q, void *out, void *meta,
     size_t cap, size_t *mlen);
-/* Drop everything and give the chunks back to the backend. */
-void mailslot__queue_clear(mailslot__queue *q);
 
 #endif

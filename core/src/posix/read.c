@@ -107,15 +107,6 @@ deliver(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
     return 0;
 }
 
-/* Receive one datagram from the socket into BUF, spilling into scratch. */
-static ssize_t
-recv_into(struct mailslot_reader *r, void *buf, size_t cap, int flags,
-    size_t *skip)
-{
-    return mailslot__recv_message(r->sock, buf, cap, r->scratch,
-        MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, flags, skip);
-}
-
 /*
  * The FIFO is empty: take the next datagram straight from the socket.
  * Returns 0, MAILSLOT_EBUFFER (then the message waits in the FIFO), or 1
@@ -129,7 +120,7 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     size_t skip;
 
     do {
-        n = recv_into(r, buf, cap, MSG_DONTWAIT, &skip);
+        n = mailslot__reader_recv(r, buf, cap, MSG_DONTWAIT, &skip);
         /* A datagram over the limit is not from one of our writers. */
     } while ((n < 0 && errno == EINTR) ||
              (n >= 0 && (size_t)n > MAILSLOT__POSIX_MAX_MESSAGE));
@@ -155,7 +146,7 @@ wait_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
 
     r->direct_wait = 1;
     pthread_mutex_unlock(&r->mu);
-    n = recv_into(r, buf, cap, 0, &skip);
+    n = mailslot__reader_recv(r, buf, cap, 0, &skip);
     err = errno;
     pthread_mutex_lock(&r->mu);
     r->direct_wait = 0;

@@ -93,6 +93,14 @@ mailslot__reader_queue_scratch(struct mailslot_reader *r, size_t n, size_t skip)
     return mailslot__queue_push(&r->q, r->scratch, n);
 }
 
+ssize_t
+mailslot__reader_recv(struct mailslot_reader *r, void *buf, size_t cap,
+    int flags, size_t *skip)
+{
+    return mailslot__recv_message(r->sock, buf, cap, r->scratch,
+        MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, flags, skip);
+}
+
 /*
  * Receive one datagram straight into the FIFO's free space (what does not
  * fit there spills into scratch and is queued from it).  Returns 1 when a
@@ -109,9 +117,7 @@ drain_one(struct mailslot_reader *r)
     if (at == NULL)
         return -1;
     do {
-        n = mailslot__recv_message(r->sock, at, room, r->scratch,
-            MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, MSG_DONTWAIT,
-            &skip);
+        n = mailslot__reader_recv(r, at, room, MSG_DONTWAIT, &skip);
     } while (n < 0 && errno == EINTR);
     if (n < 0)
         return 0;
@@ -453,7 +459,7 @@ mailslot__plat_reader_close(mailslot_reader *r)
     pthread_cond_broadcast(&r->space_cv);
     while (r->busy > 0)
         pthread_cond_wait(&r->idle_cv, &r->mu);
-    mailslot__queue_clear(&r->q);
+    mailslot__queue_free(&r->q);
     pthread_mutex_unlock(&r->mu);
     if (r->has_thread)
         pthread_join(r->thread, NULL);

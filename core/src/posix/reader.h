@@ -7,6 +7,8 @@
 #define MAILSLOT_POSIX_READER_H
 
 #include <pthread.h>
+#include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 #include "mailslot.h"
@@ -28,10 +30,7 @@ struct mailslot_reader {
     int ev_set;          /* evfd is currently readable */
     int drain_waiting;   /* the drain thread waits on space_cv */
     int direct_wait;     /* a read sleeps in recv() on the socket */
-    int bell_pending;    /* the doorbell rang meanwhile: pass it on */
-    int reading;         /* read calls in progress */
-    uint64_t taken;      /* messages reads have taken */
-    uint64_t taken_seen; /* TAKEN when the drain thread last looked */
+    int bell_pending;    /* an urgent ring came meanwhile: pass it on */
     int has_thread;
     pthread_t thread;
     uint32_t max_size;
@@ -48,6 +47,12 @@ int mailslot__reader_full(const struct mailslot_reader *r);
 /* Make the eventfd readable / not readable (lock held). */
 void mailslot__reader_signal(struct mailslot_reader *r);
 void mailslot__reader_unsignal(struct mailslot_reader *r);
+/*
+ * Receive one datagram from the socket into BUF (CAP bytes), what does
+ * not fit spilling into scratch (see mailslot__recv_message()).
+ */
+ssize_t mailslot__reader_recv(struct mailslot_reader *r, void *buf,
+    size_t cap, int flags, size_t *skip);
 /* Queue the N-byte datagram in scratch, the first SKIP bytes its origin. */
 int mailslot__reader_queue_scratch(struct mailslot_reader *r, size_t n,
     size_t skip);
@@ -57,7 +62,7 @@ int mailslot__reader_queue_scratch(struct mailslot_reader *r, size_t n,
  * be waiting.  Does nothing while a reader sleeps in recv() on the socket.
  */
 int mailslot__reader_drain(struct mailslot_reader *r, unsigned limit);
-/* Ring the slot's own doorbell, to wake the drain thread. */
+/* Ring the slot's own doorbell urgently: the drain thread serves it. */
 void mailslot__reader_ring(struct mailslot_reader *r);
 
 #endif

@@ -32,7 +32,10 @@ typedef struct bench_impl {
 extern const bench_impl bench_raw;
 extern const bench_impl bench_mailslot;
 
-/* Heap allocations (malloc, calloc, realloc) made so far by the process. */
+/* Heap allocations (malloc, calloc, realloc, anonymous mmap) made so far
+ * by the process; and those of BENCH_LARGE_ALLOC bytes or more. */
+#define BENCH_LARGE_ALLOC (64u * 1024u)
 uint64_t bench_alloc_count(void);
+uint64_t bench_alloc_large_count(void);
 
 #endif

@@ -88,7 +88,7 @@ mode_tput(const bench_impl *impl, size_t size, int writers, long total)
     bench_rx *rx;
     char name[64];
     long i, lo = total / 4, hi = total * 3 / 4;
-    uint64_t a_lo = 0, a_hi = 0;
+    uint64_t a_lo = 0, a_hi = 0, l_lo = 0, l_hi = 0;
     int64_t t0, t1;
 
     total = job.count * writers;
@@ -101,10 +101,14 @@ mode_tput(const bench_impl *impl, size_t size, int writers, long total)
     crew_open(&c);
     t0 = crew_go(&c);
     for (i = 0; i < total; i++) {
-        if (i == lo)
+        if (i == lo) {
             a_lo = bench_alloc_count();
-        if (i == hi)
+            l_lo = bench_alloc_large_count();
+        }
+        if (i == hi) {
             a_hi = bench_alloc_count();
+            l_hi = bench_alloc_large_count();
+        }
         read_exact(impl, rx, size);
     }
     t1 = crew_now();
@@ -115,10 +119,14 @@ mode_tput(const bench_impl *impl, size_t size, int writers, long total)
            "\"writers\": %d, \"msgs\": %ld, \"secs\": %.6f, "
            "\"msgs_per_s\": %.1f, \"mb_per_s\": %.3f, "
            "\"reader_allocs_per_msg\": %.4f, "
+           "\"reader_large_allocs\": %llu, "
+           "\"reader_small_allocs_per_msg\": %.4f, "
            "\"writer_allocs_per_msg\": %.4f}\n",
         impl->name, size, writers, total, (t1 - t0) / 1e9,
         total / ((t1 - t0) / 1e9), total * (double)size * 1e3 / (t1 - t0),
         (double)(a_hi - a_lo) / (double)(hi - lo),
+        (unsigned long long)(l_hi - l_lo),
+        (double)((a_hi - a_lo) - (l_hi - l_lo)) / (double)(hi - lo),
         res.window_msgs ? (double)res.window_allocs / res.window_msgs : 0.0);
 }
 
@@ -252,41 +260,74 @@ proc_status(const char *field)
  * look at the reader's memory and read them all.  A raw writer cannot
  * queue more than the kernel allows without blocking, so it stops at the
  * first send that would block and reports how many it queued.
+ *
+ * That is done MEMORY_FILLS times with the same reader.  The first fill
+ * grows its queue; the reader's allocations in the later ones show what a
+ * backlog that comes back to the same depth costs -- the steady state of
+ * a reader that falls behind and catches up.  The figures reported are
+ * the first fill's, and the allocations of the later fills together.
  */
+#define MEMORY_FILLS 3
+
 static void
 mode_memory(const bench_impl *impl, size_t size, long count)
 {
     crew_job job = {impl, "", size, count, CREW_TRY, 0};
     crew c;
     crew_result res;
-    bench_rx *rx;
+    bench_rx *rx = NULL;
     char name[64];
-    long rss0, rss1, i;
-    int64_t t0;
+    long rss0 = 0, rss1 = 0, queued = 0, i;
+    int64_t t0, write_ns = 0;
+    uint64_t a0, a1, first = 0, later = 0, later_msgs = 0;
+    int fill;
 
     run_token(name, sizeof name, "m");
     job.name = name;
-    if (crew_start(&c, &job, 1) != 0)
-        die("fork");
-    if (impl->rx_open(name, &rx) != 0)
-        die("reader");
-    rss0 = proc_status("VmRSS");
-    crew_open(&c);
-    t0 = crew_go(&c);
-    if (crew_finish(&c, &res) != 0)
-        die("writer");
-    t0 = crew_now() - t0;
-    usleep(100 * 1000); /* let a drain in progress finish */
-    rss1 = proc_status("VmRSS");
-    for (i = 0; i < res.sent; i++)
-        read_exact(impl, rx, size);
+    for (fill = 0; fill < MEMORY_FILLS; fill++) {
+        if (crew_start(&c, &job, 1) != 0)
+            die("fork");
+        if (rx == NULL) {
+            if (impl->rx_open(name, &rx) != 0)
+                die("reader");
+            rss0 = proc_status("VmRSS");
+        }
+        crew_open(&c);
+        a0 = bench_alloc_count();
+        t0 = crew_go(&c);
+        if (crew_finish(&c, &res) != 0)
+            die("writer");
+        t0 = crew_now() - t0;
+        usleep(100 * 1000); /* let a drain in progress finish */
+        a1 = bench_alloc_count();
+        if (fill == 0) {
+            write_ns = t0;
+            queued = (long)res.sent;
+            rss1 = proc_status("VmRSS"); /* stdio allocates: not counted */
+        }
+        a1 -= a0; /* while the writer queued */
+        a0 = bench_alloc_count();
+        for (i = 0; i < res.sent; i++)
+            read_exact(impl, rx, size);
+        a1 += bench_alloc_count() - a0; /* and while the reader read */
+        if (fill == 0) {
+            first = a1;
+        } else {
+            later += a1;
+            later_msgs += (uint64_t)res.sent;
+        }
+    }
     impl->rx_close(rx);
     printf("{\"mode\": \"memory\", \"impl\": \"%s\", \"size\": %zu, "
            "\"asked\": %ld, \"queued\": %ld, \"writer_blocked\": %s, "
            "\"write_secs\": %.6f, \"rss_idle_kb\": %ld, "
-           "\"rss_queued_kb\": %ld}\n",
-        impl->name, size, count, (long)res.sent,
-        res.sent < count ? "true" : "false", t0 / 1e9, rss0, rss1);
+           "\"rss_queued_kb\": %ld, \"fills\": %d, "
+           "\"reader_allocs_first_fill\": %llu, "
+           "\"reader_allocs_later_fills\": %llu, "
+           "\"later_fills_msgs\": %llu}\n",
+        impl->name, size, count, queued, queued < count ? "true" : "false",
+        write_ns / 1e9, rss0, rss1, MEMORY_FILLS, (unsigned long long)first,
+        (unsigned long long)later, (unsigned long long)later_msgs);
 }
 
 static long

@@ -207,6 +207,79 @@ test_sizes(void)
     mailslot_reader_free(r);
 }
 
+/* Write message I of SIZES[I] bytes (see fill()), for I below N. */
+static void
+write_batch(mailslot_writer *w, const size_t *sizes, int n)
+{
+    unsigned char *msg = malloc(256 * 1024);
+    int i;
+
+    for (i = 0; i < n; i++) {
+        fill(msg, sizes[i], i);
+        CHECK_EQ(mailslot_write(w, msg, sizes[i]), 0);
+    }
+    free(msg);
+}
+
+/* Read messages FROM..N-1 of write_batch(), each checked byte for byte. */
+static int
+read_batch(mailslot_reader *r, const size_t *sizes, int from, int n)
+{
+    unsigned char *buf = malloc(256 * 1024), *want = malloc(256 * 1024);
+    size_t len;
+    int i, ok = 1;
+
+    for (i = from; i < n; i++) {
+        fill(want, sizes[i], i);
+        ok &= mailslot_read(r, buf, 256 * 1024, &len, 0) == 0;
+        ok &= len == sizes[i] && memcmp(buf, want, len) == 0;
+    }
+    free(buf);
+    free(want);
+    return ok;
+}
+
+/*
+ * Messages that wait in the socket when a read comes are taken several at
+ * a time (the first to the caller, the others into the FIFO): order, bytes
+ * and the count stay as if they were read one by one, also with large
+ * messages inside a batch and with a buffer too small for the first.
+ */
+static void
+test_batches(void)
+{
+    static const size_t small[] = { 10, 20, 30, 40, 50, 60, 70, 80, 0 };
+    static const size_t mixed[] = { 100, 200, 100000, 300, 50000, 400 };
+    static const size_t tight[] = { 64, 32, 16 };
+    const char *name = unique_name("batch");
+    mailslot_reader *r = NULL;
+    mailslot_writer *w = NULL;
+    unsigned char buf[8];
+    size_t len;
+
+    CHECK_EQ(mailslot_create(name, NULL, &r), 0);
+    CHECK_EQ(mailslot_open(name, NULL, &w), 0);
+    /* Fewer than the kernel queues, so all wait in the socket. */
+    write_batch(w, small, 9);
+    CHECK(read_batch(r, small, 0, 1));
+    CHECK_EQ(mailslot_count(r), 8);
+    CHECK(read_batch(r, small, 1, 9));
+    CHECK_EQ(mailslot_count(r), 0);
+
+    write_batch(w, mixed, 6);
+    CHECK(read_batch(r, mixed, 0, 6));
+    CHECK_EQ(mailslot_count(r), 0);
+
+    write_batch(w, tight, 3);
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), MAILSLOT_EBUFFER);
+    CHECK_EQ(len, 64);
+    CHECK_EQ(mailslot_count(r), 3);
+    CHECK(read_batch(r, tight, 0, 3));
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), MAILSLOT_ETIMEOUT);
+    mailslot_writer_free(w);
+    mailslot_reader_free(r);
+}
+
 /*
  * Several writers that keep finding the kernel queue full while the
  * reader does not read: none may sit out its write timeout beside a
@@ -249,6 +322,7 @@ main(int argc, char **argv)
     test_big_backlog();
     test_full();
     test_sizes();
+    test_batches();
     test_writers_together();
     return testlib_finish();
 }

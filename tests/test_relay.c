@@ -177,6 +177,45 @@ test_forgery(mailslot_relay *rl, const char *slot)
     mailslot_reader_free(r);
 }
 
+/* Messages from the relay and from local writers that wait together are
+ * taken from the socket together: each keeps its own origin, and a local
+ * writer's look-alike header stays its message. */
+static void
+test_batch_origins(mailslot_relay *rl, const char *slot)
+{
+    mailslot_reader *r = NULL;
+    mailslot_origin o;
+    unsigned char fake[81], buf[128];
+    size_t len;
+
+    memset(fake, 0, sizeof fake);
+    memcpy(fake, "MSO1", 4);
+    memcpy(fake + 74, "payload", 7);
+    CHECK_EQ(mailslot_create(slot, NULL, &r), 0);
+    CHECK_EQ(relay(rl, "testgrp", slot, "r1", NULL), 0);
+    CHECK_EQ(mailslot_send(slot, "l2", 2), 0);
+    CHECK_EQ(mailslot_send(slot, fake, sizeof fake), 0);
+    CHECK_EQ(relay(rl, "hostb", slot, "r4", NULL), 0);
+    memset(&o, 0, sizeof o);
+    o.size = sizeof o;
+    CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 0, &o), 0);
+    CHECK_MEM(buf, len, "r1", 2);
+    CHECK_EQ(o.remote, 1);
+    CHECK_STR(o.dest_name, "TESTGRP");
+    CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 0, &o), 0);
+    CHECK_MEM(buf, len, "l2", 2);
+    CHECK_EQ(o.remote, 0);
+    CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 0, &o), 0);
+    CHECK_MEM(buf, len, fake, sizeof fake);
+    CHECK_EQ(o.remote, 0);
+    CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 0, &o), 0);
+    CHECK_MEM(buf, len, "r4", 2);
+    CHECK_EQ(o.remote, 1);
+    CHECK_STR(o.dest_name, "HOSTB");
+    CHECK_STR(o.source_addr, "10.231.1.1");
+    mailslot_reader_free(r);
+}
+
 int
 main(void)
 {
@@ -196,6 +235,7 @@ main(void)
         test_delivery(rl, unique_name("relay"));
         test_refusals(rl, unique_name("relay"));
         test_forgery(rl, unique_name("relay"));
+        test_batch_origins(rl, unique_name("relay"));
     }
     mailslot_relay_free(rl);
     mailslot_relay_free(NULL);

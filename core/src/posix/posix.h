@@ -78,6 +78,24 @@ void mailslot__origin_set(mailslot_origin *o, const unsigned char *meta,
  */
 ssize_t mailslot__recv_message(int sock, void *buf, size_t cap, void *spill,
     size_t spill_cap, const char *relay_path, int flags, size_t *skip);
+/*
+ * Several datagrams in one system call (recvmmsg): datagram I lands in
+ * RX[I].buf and, past its CAP, in RX[I].spill (none when SPILL_CAP is 0).
+ * Receives at most COUNT (and at most MAILSLOT__RX_BATCH); returns how
+ * many, each with its LEN (MSG_TRUNC: the whole size) and SKIP as for
+ * mailslot__recv_message(), or -1 with errno.
+ */
+#define MAILSLOT__RX_BATCH 16
+typedef struct mailslot__rx {
+    void *buf;
+    size_t cap;
+    void *spill;
+    size_t spill_cap;
+    size_t len;
+    size_t skip;
+} mailslot__rx;
+int mailslot__recv_batch(int sock, mailslot__rx *rx, unsigned count,
+    const char *relay_path, int flags);
 /* Make the N-byte datagram received into BUF (CAP bytes) and SPILL whole
  * at the start of SPILL (N at most SPILL's size). */
 void mailslot__recv_gather(const void *buf, size_t cap, void *spill,

@@ -108,25 +108,117 @@ deliver(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
 }
 
 /*
- * The FIFO is empty: take the next datagram straight from the socket.
- * Returns 0, MAILSLOT_EBUFFER (then the message waits in the FIFO), or 1
- * when the socket has nothing either.
+ * Batches.  A reader that falls behind finds several datagrams waiting,
+ * and on this kind of machine a system call costs more than copying a
+ * small message: one recvmmsg() for ten 1 KiB datagrams costs a quarter
+ * of ten recv()s (bench/notes.md).  So while datagrams are small, a read
+ * that finds the FIFO empty takes up to MAILSLOT__RX_BATCH at once: the
+ * first lands in the caller's buffer as with one recv(), the others in
+ * the batch area, from which they are queued in the FIFO behind it.  A
+ * reader that keeps up gets one datagram per call and nothing changes.
+ * Large datagrams are taken one at a time (copying them twice more would
+ * cost more than the system calls saved): after one, until a small one
+ * comes again.
+ */
+#define BATCH_SMALL 4096u
+/* FIFO room made sure of before a batch (a record has an 8-byte header),
+ * so that queueing its small datagrams never needs memory. */
+#define BATCH_ROOM ((MAILSLOT__RX_BATCH - 1u) * (BATCH_SMALL + 16u))
+/* take_direct(): messages were queued, none delivered; look again. */
+#define TAKE_AGAIN 2
+
+/* How many datagrams the next receive may take (lock held). */
+static unsigned
+batch_size(struct mailslot_reader *r)
+{
+    size_t room;
+
+    /* The FIFO is empty; a batch must fit its limits whatever comes. */
+    if (r->batch_big || r->limit_msgs < MAILSLOT__RX_BATCH ||
+        r->limit_bytes < (uint64_t)MAILSLOT__RX_BATCH *
+            (MAILSLOT__POSIX_MAX_MESSAGE + 1) ||
+        mailslot__reader_batch_area(r) == NULL ||
+        mailslot__queue_reserve(&r->q, BATCH_ROOM, &room) == NULL)
+        return 1;
+    return MAILSLOT__RX_BATCH;
+}
+
+/* Queue datagram RX (not the first of its batch) behind the others. */
+static int
+queue_rx(struct mailslot_reader *r, const mailslot__rx *rx)
+{
+    const unsigned char *p = rx->buf;
+
+    if (rx->len > MAILSLOT__POSIX_MAX_MESSAGE)
+        return 0; /* not from one of our writers */
+    if (rx->skip > 0)
+        return mailslot__queue_push_meta(&r->q, p, rx->skip, p + rx->skip,
+            rx->len - rx->skip);
+    return mailslot__queue_push(&r->q, p, rx->len);
+}
+
+/*
+ * The FIFO is empty: take the next datagram straight from the socket, and
+ * while datagrams are small, up to MAILSLOT__RX_BATCH - 1 more into the
+ * FIFO.  Returns 0, MAILSLOT_EBUFFER (then the message waits in the FIFO),
+ * MAILSLOT_ENOMEM (datagrams were lost), TAKE_AGAIN (the first was not
+ * ours, the others are queued), or 1 when the socket has nothing either.
  */
 static int
 take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     mailslot_origin *origin)
 {
-    ssize_t n;
-    size_t skip;
+    mailslot__rx rx[MAILSLOT__RX_BATCH];
+    size_t slot = MAILSLOT__POSIX_MAX_MESSAGE + 1;
+    unsigned want = batch_size(r), i;
+    int n, rc = 0, big = 0, big_after = 0;
+    ssize_t one;
 
+    rx[0].buf = buf;
+    rx[0].cap = cap;
+    rx[0].spill = r->scratch;
+    rx[0].spill_cap = slot;
+    for (i = 1; i < want; i++) {
+        rx[i].buf = r->batch + (i - 1) * slot;
+        rx[i].cap = slot;
+        rx[i].spill = NULL;
+        rx[i].spill_cap = 0;
+    }
     do {
-        n = mailslot__reader_recv(r, buf, cap, MSG_DONTWAIT, &skip);
-        /* A datagram over the limit is not from one of our writers. */
-    } while ((n < 0 && errno == EINTR) ||
-             (n >= 0 && (size_t)n > MAILSLOT__POSIX_MAX_MESSAGE));
-    if (n < 0)
+        if (want > 1) {
+            n = mailslot__recv_batch(r->sock, rx, want, r->paths.relay,
+                MSG_DONTWAIT);
+        } else {
+            one = mailslot__reader_recv(r, buf, cap, MSG_DONTWAIT,
+                &rx[0].skip);
+            rx[0].len = one < 0 ? 0 : (size_t)one;
+            n = one < 0 ? -1 : 1;
+        }
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0)
         return 1;
-    return deliver(r, (size_t)n, skip, buf, cap, len, origin);
+    for (i = 0; i < (unsigned)n; i++) {
+        big |= rx[i].len > BATCH_SMALL;
+        big_after |= i > 0 && rx[i].len > BATCH_SMALL;
+    }
+    r->batch_big = big;
+    /* The first, unless it is not ours (a datagram over the limit). */
+    if (rx[0].len <= MAILSLOT__POSIX_MAX_MESSAGE)
+        rc = deliver(r, rx[0].len, rx[0].skip, buf, cap, len, origin);
+    else
+        rc = TAKE_AGAIN;
+    for (i = 1; i < (unsigned)n; i++) {
+        if (queue_rx(r, &rx[i]) != 0) {
+            /* Only a large one can need memory here. */
+            rc = mailslot__os_fail(ENOMEM);
+            break;
+        }
+    }
+    if (r->q.count > 0)
+        mailslot__reader_signal(r);
+    if (big_after)
+        mailslot__reader_batch_trim(r);
+    return rc;
 }
 
 /*
@@ -218,9 +310,15 @@ mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
             break;
         }
         /* Another thread asleep in recv() owns the socket. */
-        if (!r->closed && !r->direct_wait &&
-            (rc = take_direct(r, buf, cap, len, origin)) != 1)
-            break;
+        if (!r->closed && !r->direct_wait) {
+            rc = take_direct(r, buf, cap, len, origin);
+            if (rc == TAKE_AGAIN) {
+                rc = 0;
+                continue;
+            }
+            if (rc != 1)
+                break;
+        }
         rc = 0;
         if (r->closed) {
             rc = MAILSLOT_ECLOSED;

@@ -36,6 +36,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -63,6 +64,27 @@ int
 mailslot__reader_full(const struct mailslot_reader *r)
 {
     return r->q.count >= r->limit_msgs || r->q.bytes >= r->limit_bytes;
+}
+
+unsigned char *
+mailslot__reader_batch_area(struct mailslot_reader *r)
+{
+    void *p;
+
+    if (r->batch == NULL) {
+        p = mmap(NULL, MAILSLOT__BATCH_AREA, PROT_READ | PROT_WRITE,
+            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p != MAP_FAILED)
+            r->batch = p;
+    }
+    return r->batch;
+}
+
+void
+mailslot__reader_batch_trim(struct mailslot_reader *r)
+{
+    if (r->batch != NULL)
+        madvise(r->batch, MAILSLOT__BATCH_AREA, MADV_DONTNEED);
 }
 
 void
@@ -469,6 +491,9 @@ mailslot__plat_reader_close(mailslot_reader *r)
     r->sock = r->bell = -1;
     free(r->scratch);
     r->scratch = NULL;
+    if (r->batch != NULL)
+        munmap(r->batch, MAILSLOT__BATCH_AREA);
+    r->batch = NULL;
 }
 
 void

@@ -94,6 +94,35 @@ mailslot__origin_set(mailslot_origin *o, const unsigned char *meta,
     }
 }
 
+/*
+ * The length of the relay's origin header at the front of an N-byte
+ * datagram received into BUF (CAP bytes) and SPILL (SPILL_CAP bytes) from
+ * the address SA (NAMELEN bytes of it): only a datagram from RELAY_PATH
+ * that begins with the magic has one.
+ */
+static size_t
+origin_skip(const struct sockaddr_un *sa, socklen_t namelen, size_t n,
+    const void *buf, size_t cap, const void *spill, size_t spill_cap,
+    const char *relay_path)
+{
+    unsigned char head[sizeof magic];
+    size_t i;
+
+    if (namelen <= sizeof(sa_family_t))
+        return 0;
+    /* Bound senders are rare: only the relay binds.  Anything else that
+     * did (an abstract address, another path) is an ordinary writer. */
+    if (namelen > sizeof *sa || sa->sun_path[0] == '\0' ||
+        strncmp(sa->sun_path, relay_path, sizeof sa->sun_path) != 0 ||
+        n < MAILSLOT__ORIGIN_WIRE || n > cap + spill_cap)
+        return 0;
+    for (i = 0; i < sizeof magic; i++)
+        head[i] = i < cap ? ((const unsigned char *)buf)[i]
+                          : ((const unsigned char *)spill)[i - cap];
+    return memcmp(head, magic, sizeof magic) == 0 ? MAILSLOT__ORIGIN_WIRE
+                                                  : 0;
+}
+
 ssize_t
 mailslot__recv_message(int sock, void *buf, size_t cap, void *spill,
     size_t spill_cap, const char *relay_path, int flags, size_t *skip)
@@ -101,9 +130,7 @@ mailslot__recv_message(int sock, void *buf, size_t cap, void *spill,
     struct sockaddr_un sa;
     struct iovec iov[2];
     struct msghdr mh;
-    unsigned char head[sizeof magic];
     ssize_t n;
-    size_t i;
 
     *skip = 0;
     iov[0].iov_base = buf;
@@ -116,19 +143,42 @@ mailslot__recv_message(int sock, void *buf, size_t cap, void *spill,
     mh.msg_iov = iov;
     mh.msg_iovlen = 2;
     n = recvmsg(sock, &mh, flags | MSG_TRUNC);
-    if (n < 0 || mh.msg_namelen <= sizeof(sa_family_t))
-        return n;
-    /* Bound senders are rare: only the relay binds.  Anything else that
-     * did (an abstract address, another path) is an ordinary writer. */
-    if (mh.msg_namelen > sizeof sa || sa.sun_path[0] == '\0' ||
-        strncmp(sa.sun_path, relay_path, sizeof sa.sun_path) != 0 ||
-        (size_t)n < MAILSLOT__ORIGIN_WIRE || (size_t)n > cap + spill_cap)
-        return n;
-    for (i = 0; i < sizeof magic; i++)
-        head[i] = i < cap ? ((const unsigned char *)buf)[i]
-                          : ((const unsigned char *)spill)[i - cap];
-    if (memcmp(head, magic, sizeof magic) == 0)
-        *skip = MAILSLOT__ORIGIN_WIRE;
+    if (n >= 0)
+        *skip = origin_skip(&sa, mh.msg_namelen, (size_t)n, buf, cap, spill,
+            spill_cap, relay_path);
+    return n;
+}
+
+int
+mailslot__recv_batch(int sock, mailslot__rx *rx, unsigned count,
+    const char *relay_path, int flags)
+{
+    struct mmsghdr mm[MAILSLOT__RX_BATCH];
+    struct iovec iov[MAILSLOT__RX_BATCH][2];
+    struct sockaddr_un sa[MAILSLOT__RX_BATCH];
+    unsigned i;
+    int n;
+
+    if (count > MAILSLOT__RX_BATCH)
+        count = MAILSLOT__RX_BATCH;
+    memset(mm, 0, count * sizeof mm[0]);
+    for (i = 0; i < count; i++) {
+        iov[i][0].iov_base = rx[i].buf;
+        iov[i][0].iov_len = rx[i].cap;
+        iov[i][1].iov_base = rx[i].spill;
+        iov[i][1].iov_len = rx[i].spill_cap;
+        mm[i].msg_hdr.msg_name = &sa[i];
+        mm[i].msg_hdr.msg_namelen = sizeof sa[i];
+        mm[i].msg_hdr.msg_iov = iov[i];
+        mm[i].msg_hdr.msg_iovlen = rx[i].spill_cap > 0 ? 2 : 1;
+    }
+    n = recvmmsg(sock, mm, count, flags | MSG_TRUNC, NULL);
+    for (i = 0; n > 0 && i < (unsigned)n; i++) {
+        rx[i].len = mm[i].msg_len;
+        rx[i].skip = origin_skip(&sa[i], mm[i].msg_hdr.msg_namelen,
+            rx[i].len, rx[i].buf, rx[i].cap, rx[i].spill, rx[i].spill_cap,
+            relay_path);
+    }
     return n;
 }
 

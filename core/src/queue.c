@@ -22,6 +22,9 @@
 /* Spare chunks up to this many bytes are kept for the reader's lifetime;
  * more only while recent fills have used them (see trim()). */
 #define KEEP_MIN (4u * 1024u * 1024u)
+/* Fills in a row that used under a quarter of the chunks held before the
+ * spares beyond KEEP_MIN are given back. */
+#define TRIM_AFTER 32u
 
 struct mailslot__chunk {
     mailslot__chunk *next;
@@ -205,9 +208,13 @@ mailslot__queue_peek(const mailslot__queue *q)
 
 /*
  * The FIFO just emptied.  Spares beyond KEEP_MIN are given back only once
- * the burst that needed them is over: the last fill used under a quarter
- * of what is held.  A FIFO filled and emptied again and again keeps its
- * chunks, so steady traffic allocates nothing and faults nothing in.
+ * the bursts that needed them are over: TRIM_AFTER fills in a row used
+ * under a quarter of what is held.  One small fill is not enough: a
+ * reader that catches up often empties the FIFO after a few messages
+ * (read.c takes small ones in batches), and the next burst would have to
+ * allocate and fault in its chunks again.  A FIFO filled and emptied
+ * again and again keeps its chunks, so steady traffic allocates nothing
+ * and faults nothing in.
  */
 static void
 trim(mailslot__queue *q)
@@ -216,11 +223,16 @@ trim(mailslot__queue *q)
     mailslot__chunk *c;
 
     if (q->held > KEEP_MIN && q->peak < q->held / 4) {
-        while (q->held > keep && (c = q->spare) != NULL) {
-            q->spare = c->next;
-            q->held -= c->size;
-            mailslot__plat_chunk_free(c, c->size);
+        if (++q->small_fills >= TRIM_AFTER) {
+            while (q->held > keep && (c = q->spare) != NULL) {
+                q->spare = c->next;
+                q->held -= c->size;
+                mailslot__plat_chunk_free(c, c->size);
+            }
+            q->small_fills = 0;
         }
+    } else {
+        q->small_fills = 0;
     }
     q->peak = q->in_use;
 }

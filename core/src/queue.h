@@ -25,6 +25,7 @@ typedef struct mailslot__queue {
     size_t held;     /* bytes of chunks allocated, spares included */
     size_t in_use;   /* bytes of chunks on the first..last list */
     size_t peak;     /* most in_use since the FIFO was last empty */
+    unsigned small_fills; /* fills in a row that used under a quarter */
     size_t count;    /* messages queued */
     uint64_t bytes;  /* payload bytes queued */
 } mailslot__queue;

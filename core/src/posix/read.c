@@ -137,7 +137,7 @@ batch_size(struct mailslot_reader *r)
     if (r->batch_big || r->limit_msgs < MAILSLOT__RX_BATCH ||
         r->limit_bytes < (uint64_t)MAILSLOT__RX_BATCH *
             (MAILSLOT__POSIX_MAX_MESSAGE + 1) ||
-        mailslot__reader_batch_area(r) == NULL ||
+        r->batch == NULL ||
         mailslot__queue_reserve(&r->q, BATCH_ROOM, &room) == NULL)
         return 1;
     return MAILSLOT__RX_BATCH;

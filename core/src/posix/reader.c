@@ -66,20 +66,6 @@ mailslot__reader_full(const struct mailslot_reader *r)
     return r->q.count >= r->limit_msgs || r->q.bytes >= r->limit_bytes;
 }
 
-unsigned char *
-mailslot__reader_batch_area(struct mailslot_reader *r)
-{
-    void *p;
-
-    if (r->batch == NULL) {
-        p = mmap(NULL, MAILSLOT__BATCH_AREA, PROT_READ | PROT_WRITE,
-            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p != MAP_FAILED)
-            r->batch = p;
-    }
-    return r->batch;
-}
-
 void
 mailslot__reader_batch_trim(struct mailslot_reader *r)
 {
@@ -389,6 +375,7 @@ static struct mailslot_reader *
 new_reader(const mailslot__name *name, const mailslot_options *opts)
 {
     struct mailslot_reader *r = calloc(1, sizeof *r);
+    void *p;
 
     if (r == NULL)
         return NULL;
@@ -397,6 +384,11 @@ new_reader(const mailslot__name *name, const mailslot_options *opts)
         free(r);
         return NULL;
     }
+    /* Address space only: a page is touched when a datagram lands in it.
+     * Without it, reads take one datagram at a time. */
+    p = mmap(NULL, MAILSLOT__BATCH_AREA, PROT_READ | PROT_WRITE,
+        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    r->batch = p != MAP_FAILED ? p : NULL;
     r->sock = r->bell = r->lockfd = r->evfd = r->epfd = -1;
     r->max_size = opts->max_message_size;
     r->timeout_ms = opts->read_timeout_ms;
@@ -430,6 +422,8 @@ discard(struct mailslot_reader *r)
         close(r->evfd);
     destroy_sync(r);
     free(r->scratch);
+    if (r->batch != NULL)
+        munmap(r->batch, MAILSLOT__BATCH_AREA);
     free(r);
 }
 

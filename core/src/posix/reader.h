@@ -38,8 +38,8 @@ struct mailslot_reader {
     uint32_t limit_msgs;
     uint64_t limit_bytes;
     unsigned char *scratch; /* one datagram, MAX_MESSAGE + 1 bytes */
-    unsigned char *batch;   /* MAILSLOT__BATCH_AREA bytes, mapped when a
-                               read first takes a batch (read.c) */
+    unsigned char *batch;   /* MAILSLOT__BATCH_AREA bytes, or NULL
+                               (read.c) */
     int batch_big;          /* the last datagram taken was not small */
     mailslot__slot_paths paths;
     char display[MAILSLOT__NAME_MAX + 1];
@@ -52,10 +52,8 @@ struct mailslot_reader {
 
 /* The FIFO reached its limits (lock held). */
 int mailslot__reader_full(const struct mailslot_reader *r);
-/* The batch area, mapped on first use; NULL if it cannot be had.  Its
- * pages are only touched by what lands in them; _trim() gives them back
- * after large datagrams did. */
-unsigned char *mailslot__reader_batch_area(struct mailslot_reader *r);
+/* The batch area's pages are only touched by what lands in them; give
+ * them back after large datagrams did. */
 void mailslot__reader_batch_trim(struct mailslot_reader *r);
 /* Make the eventfd readable / not readable (lock held). */
 void mailslot__reader_signal(struct mailslot_reader *r);

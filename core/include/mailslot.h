@@ -235,7 +235,10 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_create_w(const uint16_t *name,
  * smaller than the message: *LEN is set to the needed size, the message
  * stays queued and the contents of BUF are unspecified), MAILSLOT_ECLOSED,
  * MAILSLOT_EINTR (a signal arrived while waiting; nothing was consumed),
- * MAILSLOT_EINVAL.
+ * MAILSLOT_EINVAL, MAILSLOT_ENOMEM (the reader could not queue messages
+ * it had taken from the system for want of memory: they are lost; the
+ * error is reported once, by the read after the loss, which takes
+ * nothing).
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_read(mailslot_reader *r, void *buf,
     size_t cap, size_t *len, int32_t timeout_ms);

@@ -120,10 +120,12 @@ deliver(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
  * cost more than the system calls saved): after one, until a small one
  * comes again.
  */
-#define BATCH_SMALL 4096u
+#define BATCH_SMALL 4000u
 /* FIFO room made sure of before a batch (a record has an 8-byte header),
- * so that queueing its small datagrams never needs memory. */
-#define BATCH_ROOM ((MAILSLOT__RX_BATCH - 1u) * (BATCH_SMALL + 16u))
+ * so that queueing its small datagrams, the first included when it does
+ * not fit the caller's buffer, never needs memory; it fits the smallest
+ * chunk. */
+#define BATCH_ROOM (MAILSLOT__RX_BATCH * (BATCH_SMALL + 8u))
 /* take_direct(): messages were queued, none delivered; look again. */
 #define TAKE_AGAIN 2
 
@@ -161,8 +163,10 @@ queue_rx(struct mailslot_reader *r, const mailslot__rx *rx)
  * The FIFO is empty: take the next datagram straight from the socket, and
  * while datagrams are small, up to MAILSLOT__RX_BATCH - 1 more into the
  * FIFO.  Returns 0, MAILSLOT_EBUFFER (then the message waits in the FIFO),
- * MAILSLOT_ENOMEM (datagrams were lost), TAKE_AGAIN (the first was not
- * ours, the others are queued), or 1 when the socket has nothing either.
+ * MAILSLOT_ENOMEM (it was lost), TAKE_AGAIN (the first was not ours, the
+ * others are queued), or 1 when the socket has nothing either.  A large
+ * datagram after the first that cannot be queued for want of memory is
+ * lost, and the next read reports it.
  */
 static int
 take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
@@ -207,13 +211,9 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
         rc = deliver(r, rx[0].len, rx[0].skip, buf, cap, len, origin);
     else
         rc = TAKE_AGAIN;
-    for (i = 1; i < (unsigned)n; i++) {
-        if (queue_rx(r, &rx[i]) != 0) {
-            /* Only a large one can need memory here. */
-            rc = mailslot__os_fail(ENOMEM);
-            break;
-        }
-    }
+    for (i = 1; i < (unsigned)n; i++)
+        if (queue_rx(r, &rx[i]) != 0)
+            r->lost = 1; /* only a large one can need memory here */
     if (r->q.count > 0)
         mailslot__reader_signal(r);
     if (big_after)
@@ -301,6 +301,10 @@ mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
     pthread_mutex_lock(&r->mu);
     rc = enter(r);
     entered = rc == 0;
+    if (rc == 0 && r->lost) {
+        r->lost = 0;
+        rc = mailslot__os_fail(ENOMEM);
+    }
     if (timeout_ms == MAILSLOT_TIMEOUT_DEFAULT)
         timeout_ms = r->timeout_ms;
     deadline = timeout_ms < 0 ? -1 : mailslot__now_ms() + timeout_ms;

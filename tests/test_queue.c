@@ -2,11 +2,15 @@
  * Queueing: writers are not paced by a slow reader, the queue limits end
  * in "full" after the write timeout, and nothing is ever dropped.
  */
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "mailslot.h"
@@ -280,6 +284,63 @@ test_batches(void)
     mailslot_reader_free(r);
 }
 
+/* Send LEN bytes to the socket file of the only slot in the private
+ * directory, from a socket of its own (one datagram per send buffer). */
+static int
+send_raw(const void *data, size_t len)
+{
+    struct sockaddr_un sa;
+    glob_t g;
+    char pattern[300];
+    int s, size = 1024 * 1024, ok;
+
+    snprintf(pattern, sizeof pattern, "%s/*.sock", private_dir());
+    if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc != 1)
+        return 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", g.gl_pathv[0]);
+    globfree(&g);
+    s = socket(AF_UNIX, SOCK_DGRAM, 0);
+    setsockopt(s, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    ok = sendto(s, data, len, 0, (struct sockaddr *)&sa, sizeof sa) ==
+        (ssize_t)len;
+    close(s);
+    return ok;
+}
+
+/*
+ * A datagram larger than the largest message is not from one of our
+ * writers (anything may send to the socket file): it is dropped, also
+ * first in a batch or inside one, and the messages around it are
+ * delivered in order.
+ */
+static void
+test_foreign(void)
+{
+    static const char *seq[] = { "BIG", "a", "BIG", "b", "c", "BIG", "BIG",
+        "d" };
+    size_t big = mailslot_max_message_size() + 1, len, i;
+    unsigned char *junk = calloc(1, big);
+    const char *name = unique_name("foreign");
+    mailslot_reader *r = NULL;
+    char buf[64];
+    int ok = 1;
+
+    CHECK_EQ(mailslot_create(name, NULL, &r), 0);
+    for (i = 0; i < sizeof seq / sizeof seq[0]; i++)
+        ok &= strcmp(seq[i], "BIG") == 0 ? send_raw(junk, big)
+                                         : send_raw(seq[i], 1);
+    CHECK(ok);
+    for (i = 0; i < 4; i++) {
+        CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), 0);
+        CHECK_MEM(buf, len, "abcd" + i, 1);
+    }
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), MAILSLOT_ETIMEOUT);
+    mailslot_reader_free(r);
+    free(junk);
+}
+
 /*
  * Several writers that keep finding the kernel queue full while the
  * reader does not read: none may sit out its write timeout beside a
@@ -323,6 +384,7 @@ main(int argc, char **argv)
     test_full();
     test_sizes();
     test_batches();
+    test_foreign();
     test_writers_together();
     return testlib_finish();
 }

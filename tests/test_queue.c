@@ -259,6 +259,7 @@ test_batches(void)
     mailslot_reader *r = NULL;
     mailslot_writer *w = NULL;
     unsigned char buf[8];
+    intptr_t fd = -1;
     size_t len;
 
     CHECK_EQ(mailslot_create(name, NULL, &r), 0);
@@ -280,6 +281,15 @@ test_batches(void)
     CHECK_EQ(mailslot_count(r), 3);
     CHECK(read_batch(r, tight, 0, 3));
     CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), MAILSLOT_ETIMEOUT);
+
+    /* Messages a batch queued before anyone asked for the descriptor
+     * make it readable as soon as it is handed out. */
+    write_batch(w, small, 3);
+    CHECK(read_batch(r, small, 0, 1));
+    CHECK_EQ(mailslot_reader_fd(r, &fd), 0);
+    CHECK_EQ(wait_readable(fd, 0), 1);
+    CHECK(read_batch(r, small, 1, 3));
+    CHECK_EQ(wait_readable(fd, 0), 0);
     mailslot_writer_free(w);
     mailslot_reader_free(r);
 }

@@ -276,9 +276,14 @@ wait_event(struct mailslot_reader *r, int64_t deadline)
     pfd[0].events = POLLIN;
     pfd[1].fd = r->sock;
     pfd[1].events = POLLIN;
+    /* While it sleeps, the eventfd must follow the FIFO. */
+    r->waiting++;
+    if (r->q.count > 0)
+        mailslot__reader_signal(r);
     pthread_mutex_unlock(&r->mu);
     n = poll(pfd, 2, left > INT32_MAX ? INT32_MAX : (int)left);
     pthread_mutex_lock(&r->mu);
+    r->waiting--;
     if (n < 0)
         return mailslot__os_fail(errno);
     return 0;
@@ -386,6 +391,10 @@ mailslot__plat_reader_fd(mailslot_reader *r, intptr_t *fd)
     pthread_mutex_lock(&r->mu);
     rc = enter(r);
     if (rc == 0) {
+        /* From now on an event loop may watch: keep the eventfd exact. */
+        r->fd_out = 1;
+        if (r->q.count > 0)
+            mailslot__reader_signal(r);
         *fd = r->epfd;
         leave(r);
     }

@@ -22,8 +22,9 @@
  * the socket into the FIFO before it looks, so its count is exact.
  *
  * An eventfd is readable while the FIFO is non-empty (or the reader is
- * closed).  Blocked reads sleep in poll() on it and on the socket; event
- * loops get an epoll descriptor that watches both.
+ * closed), once anyone watches it.  Reads with a finite timeout sleep in
+ * poll() on it and on the socket; event loops get an epoll descriptor
+ * that watches both.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,12 +74,21 @@ mailslot__reader_batch_trim(struct mailslot_reader *r)
         madvise(r->batch, MAILSLOT__BATCH_AREA, MADV_DONTNEED);
 }
 
+/*
+ * The eventfd is for whoever watches the FIFO without holding the lock: an
+ * event loop given the descriptor, a read asleep in poll(), everyone at
+ * close.  Nobody else needs it, and a reader that takes small messages in
+ * batches would otherwise pay two system calls per batch to set and clear
+ * it.  mailslot__plat_reader_fd() and wait_event() (read.c) set it when
+ * they start watching a FIFO that holds messages.
+ */
 void
 mailslot__reader_signal(struct mailslot_reader *r)
 {
     uint64_t one = 1;
 
-    if (!r->ev_set && write(r->evfd, &one, sizeof one) == sizeof one)
+    if (!r->ev_set && (r->fd_out || r->waiting > 0 || r->closed) &&
+        write(r->evfd, &one, sizeof one) == sizeof one)
         r->ev_set = 1;
 }
 

@@ -28,6 +28,8 @@ struct mailslot_reader {
     int closed;
     int busy;            /* calls in progress (close waits for them) */
     int ev_set;          /* evfd is currently readable */
+    int fd_out;          /* the epoll descriptor was handed out */
+    int waiting;         /* reads asleep in poll() (read.c) */
     int drain_waiting;   /* the drain thread waits on space_cv */
     int direct_wait;     /* a read sleeps in recv() on the socket */
     int bell_pending;    /* an urgent ring came meanwhile: pass it on */
@@ -57,7 +59,8 @@ int mailslot__reader_full(const struct mailslot_reader *r);
 /* The batch area's pages are only touched by what lands in them; give
  * them back after large datagrams did. */
 void mailslot__reader_batch_trim(struct mailslot_reader *r);
-/* Make the eventfd readable / not readable (lock held). */
+/* Make the eventfd readable, if anyone watches it (see reader.c) / not
+ * readable (lock held). */
 void mailslot__reader_signal(struct mailslot_reader *r);
 void mailslot__reader_unsignal(struct mailslot_reader *r);
 /*

@@ -226,6 +226,7 @@ int
 mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
 {
     ssize_t n;
+    int backlog;
 
     if (w->closed) {
         mailslot__set_os_error(0);
@@ -238,28 +239,28 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
         mailslot__set_os_error(0);
         return MAILSLOT_ETOOBIG;
     }
-    if (__atomic_load_n(&w->backlog, __ATOMIC_RELAXED) > 0) {
-        /* The reader fell behind lately, so the drain thread is likely
-         * serving its backlog: on a full queue ring at once (plainly,
-         * served only while there is a backlog), then wait as usual. */
+    backlog = __atomic_load_n(&w->backlog, __ATOMIC_RELAXED) > 0;
+    if (backlog)
         __atomic_fetch_sub(&w->backlog, 1, __ATOMIC_RELAXED);
-        n = send(w->sock, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0 && errno == EAGAIN) {
+    /* One system call while there is room.  On a full kernel queue, one
+     * of the two steps below, then a wait in send() of FIRST_SLICE_MS at
+     * most. */
+    n = send(w->sock, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno == EAGAIN) {
+        if (backlog) {
+            /* The reader fell behind lately, so the drain thread is
+             * likely serving its backlog: ring at once (plainly, served
+             * only while there is a backlog). */
             ring(w, 0);
-            n = send(w->sock, data, len, MSG_NOSIGNAL);
-        }
-    } else {
-        /* One system call while there is room.  On a full kernel queue,
-         * give way once before sleeping: a reader that keeps up has
-         * taken a message by then.  A writer that sleeps at once has to
-         * be woken by the reader's next receive, and the reader pays for
-         * that wake-up; with a fast writer it came every 40 messages or
-         * so (bench/notes.md).  Then wait FIRST_SLICE_MS at most. */
-        n = send(w->sock, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0 && errno == EAGAIN) {
+        } else {
+            /* Give way once: a reader that keeps up has taken a message
+             * by then.  A writer that sleeps at once has to be woken by
+             * the reader's next receive, and the reader pays for that
+             * wake-up; with a fast writer it came every 40 messages or
+             * so (bench/notes.md). */
             sched_yield();
-            n = send(w->sock, data, len, MSG_NOSIGNAL);
         }
+        n = send(w->sock, data, len, MSG_NOSIGNAL);
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         n = send_when_room(w, data, len);

@@ -75,7 +75,7 @@ deliver_scratch(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
         mailslot__origin_set(origin, r->scratch, skip);
         return 0;
     }
-    if (mailslot__reader_queue_scratch(r, n, skip) != 0)
+    if (mailslot__reader_queue(r, r->scratch, n, skip) != 0)
         return mailslot__os_fail(ENOMEM);
     mailslot__reader_signal(r);
     mailslot__set_os_error(0);
@@ -149,14 +149,9 @@ batch_size(struct mailslot_reader *r)
 static int
 queue_rx(struct mailslot_reader *r, const mailslot__rx *rx)
 {
-    const unsigned char *p = rx->buf;
-
     if (rx->len > MAILSLOT__POSIX_MAX_MESSAGE)
         return 0; /* not from one of our writers */
-    if (rx->skip > 0)
-        return mailslot__queue_push_meta(&r->q, p, rx->skip, p + rx->skip,
-            rx->len - rx->skip);
-    return mailslot__queue_push(&r->q, p, rx->len);
+    return mailslot__reader_queue(r, rx->buf, rx->len, rx->skip);
 }
 
 /*

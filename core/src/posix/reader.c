@@ -101,14 +101,12 @@ mailslot__reader_unsignal(struct mailslot_reader *r)
         r->ev_set = 0;
 }
 
-/* Queue the datagram of N bytes in scratch, SKIP of them origin. */
+/* Queue the datagram of N bytes at P, SKIP of them origin. */
 int
-mailslot__reader_queue_scratch(struct mailslot_reader *r, size_t n, size_t skip)
+mailslot__reader_queue(struct mailslot_reader *r, const unsigned char *p,
+    size_t n, size_t skip)
 {
-    if (skip > 0)
-        return mailslot__queue_push_meta(&r->q, r->scratch, skip,
-            r->scratch + skip, n - skip);
-    return mailslot__queue_push(&r->q, r->scratch, n);
+    return mailslot__queue_push_meta(&r->q, p, skip, p + skip, n - skip);
 }
 
 ssize_t
@@ -147,7 +145,9 @@ drain_one(struct mailslot_reader *r)
         return 1;
     }
     mailslot__recv_gather(at, room, r->scratch, (size_t)n);
-    return mailslot__reader_queue_scratch(r, (size_t)n, skip) == 0 ? 1 : -1;
+    if (mailslot__reader_queue(r, r->scratch, (size_t)n, skip) != 0)
+        return -1;
+    return 1;
 }
 
 int

@@ -69,9 +69,9 @@ void mailslot__reader_unsignal(struct mailslot_reader *r);
  */
 ssize_t mailslot__reader_recv(struct mailslot_reader *r, void *buf,
     size_t cap, int flags, size_t *skip);
-/* Queue the N-byte datagram in scratch, the first SKIP bytes its origin. */
-int mailslot__reader_queue_scratch(struct mailslot_reader *r, size_t n,
-    size_t skip);
+/* Queue the N-byte datagram at P, the first SKIP bytes its origin. */
+int mailslot__reader_queue(struct mailslot_reader *r, const unsigned char *p,
+    size_t n, size_t skip);
 /*
  * Move pending datagrams from the socket into the FIFO (lock held), at most
  * LIMIT of them (0: all).  Returns 1 when it stopped at LIMIT, so more may

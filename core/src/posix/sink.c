@@ -123,6 +123,23 @@ origin_skip(const struct sockaddr_un *sa, socklen_t namelen, size_t n,
                                                   : 0;
 }
 
+/* Point MH at BUF (CAP bytes) then SPILL (SPILL_CAP bytes, if any) for
+ * the datagram, and at SA for its sender's address. */
+static void
+aim(struct msghdr *mh, struct iovec iov[2], struct sockaddr_un *sa,
+    void *buf, size_t cap, void *spill, size_t spill_cap)
+{
+    iov[0].iov_base = buf;
+    iov[0].iov_len = cap;
+    iov[1].iov_base = spill;
+    iov[1].iov_len = spill_cap;
+    memset(mh, 0, sizeof *mh);
+    mh->msg_name = sa;
+    mh->msg_namelen = sizeof *sa;
+    mh->msg_iov = iov;
+    mh->msg_iovlen = spill_cap > 0 ? 2 : 1;
+}
+
 ssize_t
 mailslot__recv_message(int sock, void *buf, size_t cap, void *spill,
     size_t spill_cap, const char *relay_path, int flags, size_t *skip)
@@ -133,15 +150,7 @@ mailslot__recv_message(int sock, void *buf, size_t cap, void *spill,
     ssize_t n;
 
     *skip = 0;
-    iov[0].iov_base = buf;
-    iov[0].iov_len = cap;
-    iov[1].iov_base = spill;
-    iov[1].iov_len = spill_cap;
-    memset(&mh, 0, sizeof mh);
-    mh.msg_name = &sa;
-    mh.msg_namelen = sizeof sa;
-    mh.msg_iov = iov;
-    mh.msg_iovlen = 2;
+    aim(&mh, iov, &sa, buf, cap, spill, spill_cap);
     n = recvmsg(sock, &mh, flags | MSG_TRUNC);
     if (n >= 0)
         *skip = origin_skip(&sa, mh.msg_namelen, (size_t)n, buf, cap, spill,
@@ -161,17 +170,9 @@ mailslot__recv_batch(int sock, mailslot__rx *rx, unsigned count,
 
     if (count > MAILSLOT__RX_BATCH)
         count = MAILSLOT__RX_BATCH;
-    memset(mm, 0, count * sizeof mm[0]);
-    for (i = 0; i < count; i++) {
-        iov[i][0].iov_base = rx[i].buf;
-        iov[i][0].iov_len = rx[i].cap;
-        iov[i][1].iov_base = rx[i].spill;
-        iov[i][1].iov_len = rx[i].spill_cap;
-        mm[i].msg_hdr.msg_name = &sa[i];
-        mm[i].msg_hdr.msg_namelen = sizeof sa[i];
-        mm[i].msg_hdr.msg_iov = iov[i];
-        mm[i].msg_hdr.msg_iovlen = rx[i].spill_cap > 0 ? 2 : 1;
-    }
+    for (i = 0; i < count; i++)
+        aim(&mm[i].msg_hdr, iov[i], &sa[i], rx[i].buf, rx[i].cap,
+            rx[i].spill, rx[i].spill_cap);
     n = recvmmsg(sock, mm, count, flags | MSG_TRUNC, NULL);
     for (i = 0; n > 0 && i < (unsigned)n; i++) {
         rx[i].len = mm[i].msg_len;

@@ -141,36 +141,57 @@ fill(unsigned char *p, size_t n, int i)
         p[k] = (unsigned char)(i * 31 + (int)k * 7);
 }
 
+/* The size of message I: SIZES[I], or size_of(I) when SIZES is NULL. */
+static size_t
+size_at(const size_t *sizes, int i)
+{
+    return sizes != NULL ? sizes[i] : size_of(i);
+}
+
+/* Write messages 0..COUNT-1 (see size_at() and fill()) with W. */
+static int
+write_filled(mailslot_writer *w, const size_t *sizes, int count)
+{
+    unsigned char *msg = malloc(256 * 1024);
+    int i, rc = 0;
+
+    for (i = 0; rc == 0 && i < count; i++) {
+        fill(msg, size_at(sizes, i), i);
+        rc = mailslot_write(w, msg, size_at(sizes, i));
+    }
+    if (rc != 0)
+        fprintf(stderr, "writer: message %d: %s\n", i, mailslot_errname(rc));
+    free(msg);
+    return rc;
+}
+
+/* The sizes test's writer process. */
 static int
 write_sizes(const char *name, int count)
 {
     mailslot_writer *w = NULL;
-    unsigned char *msg = malloc(256 * 1024);
-    int i, rc = mailslot_open(name, NULL, &w);
+    int rc = mailslot_open(name, NULL, &w);
 
-    for (i = 0; rc == 0 && i < count; i++) {
-        fill(msg, size_of(i), i);
-        rc = mailslot_write(w, msg, size_of(i));
-    }
-    if (rc != 0)
-        fprintf(stderr, "writer: message %d: %s\n", i, mailslot_errname(rc));
+    if (rc == 0)
+        rc = write_filled(w, NULL, count);
     mailslot_writer_free(w);
-    free(msg);
     return rc == 0 ? 0 : 1;
 }
 
-/* Read COUNT messages of the sizes test, each checked byte for byte. */
+/* Read messages FROM..FROM+COUNT-1 of write_filled(), each checked byte
+ * for byte, waiting TIMEOUT_MS for each. */
 static int
-read_sizes(mailslot_reader *r, int from, int count)
+read_filled(mailslot_reader *r, const size_t *sizes, int from, int count,
+    int32_t timeout_ms)
 {
     unsigned char *buf = malloc(256 * 1024), *want = malloc(256 * 1024);
     size_t len;
     int i, ok = 1;
 
     for (i = from; i < from + count; i++) {
-        fill(want, size_of(i), i);
-        ok &= mailslot_read(r, buf, 256 * 1024, &len, 5000) == 0;
-        ok &= len == size_of(i) && memcmp(buf, want, len) == 0;
+        fill(want, size_at(sizes, i), i);
+        ok &= mailslot_read(r, buf, 256 * 1024, &len, timeout_ms) == 0;
+        ok &= len == size_at(sizes, i) && memcmp(buf, want, len) == 0;
     }
     free(buf);
     free(want);
@@ -197,50 +218,18 @@ test_sizes(void)
     pid = spawn_helper(argv0, "sizes", name, "400", "0", (char *)NULL);
     CHECK_EQ(wait_helper(pid), 0);
     CHECK_EQ(mailslot_count(r), 400);
-    CHECK(read_sizes(r, 0, 400));
+    CHECK(read_filled(r, NULL, 0, 400, 5000));
     CHECK_EQ(mailslot_count(r), 0);
 
     pid = spawn_helper(argv0, "sizes", name, "400", "0", (char *)NULL);
-    CHECK(read_sizes(r, 0, 1));
+    CHECK(read_filled(r, NULL, 0, 1, 5000));
     /* Too small: the message stays, whole, for the next read. */
     CHECK_EQ(mailslot_read(r, small, sizeof small, &len, 5000),
         MAILSLOT_EBUFFER);
     CHECK_EQ(len, size_of(1));
-    CHECK(read_sizes(r, 1, 399));
+    CHECK(read_filled(r, NULL, 1, 399, 5000));
     CHECK_EQ(wait_helper(pid), 0);
     mailslot_reader_free(r);
-}
-
-/* Write message I of SIZES[I] bytes (see fill()), for I below N. */
-static void
-write_batch(mailslot_writer *w, const size_t *sizes, int n)
-{
-    unsigned char *msg = malloc(256 * 1024);
-    int i;
-
-    for (i = 0; i < n; i++) {
-        fill(msg, sizes[i], i);
-        CHECK_EQ(mailslot_write(w, msg, sizes[i]), 0);
-    }
-    free(msg);
-}
-
-/* Read messages FROM..N-1 of write_batch(), each checked byte for byte. */
-static int
-read_batch(mailslot_reader *r, const size_t *sizes, int from, int n)
-{
-    unsigned char *buf = malloc(256 * 1024), *want = malloc(256 * 1024);
-    size_t len;
-    int i, ok = 1;
-
-    for (i = from; i < n; i++) {
-        fill(want, sizes[i], i);
-        ok &= mailslot_read(r, buf, 256 * 1024, &len, 0) == 0;
-        ok &= len == sizes[i] && memcmp(buf, want, len) == 0;
-    }
-    free(buf);
-    free(want);
-    return ok;
 }
 
 /*
@@ -265,30 +254,30 @@ test_batches(void)
     CHECK_EQ(mailslot_create(name, NULL, &r), 0);
     CHECK_EQ(mailslot_open(name, NULL, &w), 0);
     /* Fewer than the kernel queues, so all wait in the socket. */
-    write_batch(w, small, 9);
-    CHECK(read_batch(r, small, 0, 1));
+    CHECK_EQ(write_filled(w, small, 9), 0);
+    CHECK(read_filled(r, small, 0, 1, 0));
     CHECK_EQ(mailslot_count(r), 8);
-    CHECK(read_batch(r, small, 1, 9));
+    CHECK(read_filled(r, small, 1, 8, 0));
     CHECK_EQ(mailslot_count(r), 0);
 
-    write_batch(w, mixed, 6);
-    CHECK(read_batch(r, mixed, 0, 6));
+    CHECK_EQ(write_filled(w, mixed, 6), 0);
+    CHECK(read_filled(r, mixed, 0, 6, 0));
     CHECK_EQ(mailslot_count(r), 0);
 
-    write_batch(w, tight, 3);
+    CHECK_EQ(write_filled(w, tight, 3), 0);
     CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), MAILSLOT_EBUFFER);
     CHECK_EQ(len, 64);
     CHECK_EQ(mailslot_count(r), 3);
-    CHECK(read_batch(r, tight, 0, 3));
+    CHECK(read_filled(r, tight, 0, 3, 0));
     CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), MAILSLOT_ETIMEOUT);
 
     /* Messages a batch queued before anyone asked for the descriptor
      * make it readable as soon as it is handed out. */
-    write_batch(w, small, 3);
-    CHECK(read_batch(r, small, 0, 1));
+    CHECK_EQ(write_filled(w, small, 3), 0);
+    CHECK(read_filled(r, small, 0, 1, 0));
     CHECK_EQ(mailslot_reader_fd(r, &fd), 0);
     CHECK_EQ(wait_readable(fd, 0), 1);
-    CHECK(read_batch(r, small, 1, 3));
+    CHECK(read_filled(r, small, 1, 2, 0));
     CHECK_EQ(wait_readable(fd, 0), 0);
     mailslot_writer_free(w);
     mailslot_reader_free(r);

@@ -271,10 +271,9 @@ wait_event(struct mailslot_reader *r, int64_t deadline)
     pfd[0].events = POLLIN;
     pfd[1].fd = r->sock;
     pfd[1].events = POLLIN;
-    /* While it sleeps, the eventfd must follow the FIFO. */
+    /* While it sleeps, the eventfd must follow the FIFO (empty now: the
+     * caller found nothing to take). */
     r->waiting++;
-    if (r->q.count > 0)
-        mailslot__reader_signal(r);
     pthread_mutex_unlock(&r->mu);
     n = poll(pfd, 2, left > INT32_MAX ? INT32_MAX : (int)left);
     pthread_mutex_lock(&r->mu);

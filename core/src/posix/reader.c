@@ -79,8 +79,9 @@ mailslot__reader_batch_trim(struct mailslot_reader *r)
  * event loop given the descriptor, a read asleep in poll(), everyone at
  * close.  Nobody else needs it, and a reader that takes small messages in
  * batches would otherwise pay two system calls per batch to set and clear
- * it.  mailslot__plat_reader_fd() and wait_event() (read.c) set it when
- * they start watching a FIFO that holds messages.
+ * it.  mailslot__plat_reader_fd() (read.c) sets it when an event loop
+ * starts watching a FIFO that holds messages; wait_event() only ever
+ * starts on an empty one.
  */
 void
 mailslot__reader_signal(struct mailslot_reader *r)

@@ -129,6 +129,19 @@ test_refusals(mailslot_relay *rl, const char *slot)
     mailslot_reader_free(r);
 }
 
+/* A header like the relay's, with a name of our choosing, and a payload:
+ * FORGED bytes. */
+#define FORGED 81
+
+static void
+forge(unsigned char fake[FORGED])
+{
+    memset(fake, 0, FORGED);
+    memcpy(fake, "MSO1", 4);
+    memcpy(fake + 8, "EVIL", 4);
+    memcpy(fake + 74, "payload", 7);
+}
+
 /* A local writer that starts its message with an origin header is still
  * a local writer: the header is its message, not metadata. */
 static void
@@ -136,28 +149,24 @@ test_forgery(mailslot_relay *rl, const char *slot)
 {
     mailslot_reader *r = NULL;
     mailslot_origin o;
-    unsigned char fake[128], buf[128];
+    unsigned char fake[FORGED], buf[128];
     size_t len;
 
     CHECK_EQ(mailslot_create(slot, NULL, &r), 0);
     CHECK_EQ(relay(rl, "testgrp", slot, "genuine", NULL), 0);
     CHECK_EQ(mailslot_read(r, NULL, 0, &len, 1000), MAILSLOT_EBUFFER);
     CHECK_EQ(len, 7);
-    /* A header like the relay's, with a name of our choosing. */
-    memset(fake, 0, sizeof fake);
-    memcpy(fake, "MSO1", 4);
-    memcpy(fake + 8, "EVIL", 4);
-    memcpy(fake + 74, "payload", 7);
-    CHECK_EQ(mailslot_send(slot, fake, 81), 0);
+    forge(fake);
+    CHECK_EQ(mailslot_send(slot, fake, sizeof fake), 0);
     memset(&o, 0, sizeof o);
     o.size = sizeof o;
     CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 0, &o), 0);
     CHECK_MEM(buf, len, "genuine", 7);
     CHECK_EQ(o.remote, 1);
     CHECK_EQ(mailslot_read_ex(r, buf, sizeof buf, &len, 0, &o), 0);
-    CHECK_EQ(len, 81);
+    CHECK_EQ(len, sizeof fake);
     CHECK_EQ(o.remote, 0);
-    CHECK_MEM(buf, len, fake, 81);
+    CHECK_MEM(buf, len, fake, sizeof fake);
     /* An origin struct from an older caller (only size and remote). */
     CHECK_EQ(relay(rl, "testgrp", slot, "old", NULL), 0);
     {
@@ -185,12 +194,10 @@ test_batch_origins(mailslot_relay *rl, const char *slot)
 {
     mailslot_reader *r = NULL;
     mailslot_origin o;
-    unsigned char fake[81], buf[128];
+    unsigned char fake[FORGED], buf[128];
     size_t len;
 
-    memset(fake, 0, sizeof fake);
-    memcpy(fake, "MSO1", 4);
-    memcpy(fake + 74, "payload", 7);
+    forge(fake);
     CHECK_EQ(mailslot_create(slot, NULL, &r), 0);
     CHECK_EQ(relay(rl, "testgrp", slot, "r1", NULL), 0);
     CHECK_EQ(mailslot_send(slot, "l2", 2), 0);

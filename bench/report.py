@@ -188,21 +188,22 @@ def allocs(s):
     t = Table("size (B)", "writers", "raw reader", "raw writer",
               "mailslot reader", "of them FIFO chunks (≥ 64 KiB, count)",
               "mailslot writer")
+    per_msg = "%.4f (max %.4f)"
+    columns = {
+        "raw": [("reader_allocs_per_msg", per_msg),
+                ("writer_allocs_per_msg", per_msg)],
+        "mailslot": [("reader_allocs_per_msg", per_msg),
+                     ("reader_large_allocs", "%d (max %d)"),
+                     ("writer_allocs_per_msg", per_msg)],
+    }
     small = total = 0.0
     for size in SIZES:
         for w in WRITERS:
             cells = []
-            for impl in ("raw", "mailslot"):
+            for impl, cols in columns.items():
                 r = get(s, "C", "tput", (size, w), impl)
-                for f in ("reader_allocs_per_msg", "reader_large_allocs",
-                          "writer_allocs_per_msg"):
-                    if f == "reader_large_allocs":
-                        if impl == "mailslot":
-                            cells.append("%d (max %d)" % (r[f][0], r[f][2])
-                                         if r else "missing")
-                        continue
-                    cells.append("%.4f (max %.4f)" % (r[f][0], r[f][2])
-                                 if r else "missing")
+                for f, fmt in cols:
+                    cells.append(fmt % (r[f][0], r[f][2]) if r else "missing")
                 if r and impl == "mailslot":
                     total = max(total, r["reader_allocs_per_msg"][0],
                                 r["writer_allocs_per_msg"][0])

@@ -1,15 +1,20 @@
--- The Lua 5.4 module "mailslot", built from a checkout of this repository
--- without fetching anything:
---     cd lua && luarocks --lua-version=5.4 make --local mailslot-0.1.0-1.rockspec
--- The module compiles the core's sources in (the same lists as
--- core/CMakeLists.txt, which lua/tests/test_rockspec.lua keeps in step).
+-- The Lua 5.4 module "mailslot".  LuaRocks builds it with CMake from the
+-- versioned source archive (scripts/release.sh puts it in dist/ beside
+-- this file and packs both into mailslot-0.1.0-1.src.rock):
+--     luarocks --lua-version=5.4 install mailslot-0.1.0-1.src.rock
+-- or, from a checkout, offline, at the top of the tree:
+--     luarocks --lua-version=5.4 make --local lua/mailslot-0.1.0-1.rockspec
+-- CMake reads the core's sources from core/sources.txt, the one list every
+-- build uses, and installs only the module (MAILSLOT_LUA_ROCK).
 rockspec_format = "3.0"
 package = "mailslot"
 version = "0.1.0-1"
 
 source = {
-    -- `luarocks make` builds the checkout it runs in; nothing is fetched.
-    url = "git+file://./..",
+    -- The release tarball, found next to the rockspec (or inside the
+    -- .src.rock); `luarocks make` builds the checkout instead.
+    url = "mailslot-0.1.0.tar.gz",
+    dir = "mailslot-0.1.0",
 }
 
 description = {
@@ -26,78 +31,14 @@ dependencies = {
     "lua >= 5.4",
 }
 
--- The core's shared sources, relative to lua/.
-local shared = {
-    "src/lmailslot.c",
-    "src/lreader.c",
-    "../core/src/api.c",
-    "../core/src/error.c",
-    "../core/src/name.c",
-    "../core/src/nbns.c",
-    "../core/src/nbt.c",
-    "../core/src/queue.c",
-    "../core/src/relay.c",
-    "../core/src/text.c",
-    "../core/src/upcase.c",
-    "../core/src/utf.c",
-}
-
--- (A rockspec runs without the standard library: no ipairs here.)
-local function with(list, more)
-    local all = {}
-    for i = 1, #list do all[#all + 1] = list[i] end
-    for i = 1, #more do all[#all + 1] = more[i] end
-    return all
-end
-
-local incdirs = { "../core/include", "../core/src" }
-
--- Each platform gives the whole module: LuaRocks merges a platform's
--- tables into the common ones key by key, which would overwrite a shared
--- list of sources position by position rather than extend it.
 build = {
-    type = "builtin",
-    modules = {},
-    platforms = {
-        unix = {
-            modules = {
-                mailslot = {
-                    sources = with(shared, {
-                        "../core/src/ansi_cp1252.c",
-                        "../core/src/posix/dir.c",
-                        "../core/src/posix/list.c",
-                        "../core/src/posix/mem.c",
-                        "../core/src/posix/notify.c",
-                        "../core/src/posix/read.c",
-                        "../core/src/posix/reader.c",
-                        "../core/src/posix/remote.c",
-                        "../core/src/posix/sink.c",
-                        "../core/src/posix/writer.c",
-                    }),
-                    incdirs = incdirs,
-                    defines = { "_GNU_SOURCE" },
-                    libraries = { "pthread" },
-                },
-            },
-        },
-        windows = {
-            modules = {
-                mailslot = {
-                    sources = with(shared, {
-                        "../core/src/win/ansi_win.c",
-                        "../core/src/win/mem.c",
-                        "../core/src/win/net.c",
-                        "../core/src/win/oserr.c",
-                        "../core/src/win/reader.c",
-                        "../core/src/win/watch.c",
-                        "../core/src/win/writer.c",
-                    }),
-                    incdirs = incdirs,
-                    defines = { "_WIN32_WINNT=0x0601", "UNICODE", "_UNICODE" },
-                    -- PostMessageW, for mailslot_notify_window().
-                    libraries = { "user32" },
-                },
-            },
-        },
+    type = "cmake",
+    variables = {
+        CMAKE_BUILD_TYPE = "Release",
+        MAILSLOT_LUA_ROCK = "ON",
+        LUA54_INCLUDE_DIR = "$(LUA_INCDIR)",
+        MAILSLOT_LUA_INSTALL_DIR = "$(LIBDIR)",
+        -- Only Windows needs it: a DLL links against Lua's import library.
+        MAILSLOT_LUA_LIBRARY = "$(LUA_LIBDIR)/$(LUALIB)",
     },
 }

@@ -1,30 +1,61 @@
-"""Build and install the mailslot package: ``pip install ./python``.
+"""The C extension of the mailslot package (metadata: pyproject.toml).
 
-The C extension ``mailslot._mailslot`` is compiled from this directory's
-``src/`` together with the core library's sources (``../core``), so the
-installed package is self-contained: nothing else has to be installed
-first.  It is built for the Limited API of Python 3.9 (one ``abi3``
-binary for every later Python).
-
-Building needs the mailslot source tree (this directory next to ``core/``),
-a C compiler and the Python headers (Debian: ``python3-dev``).  Nothing is
-fetched from PyPI: setuptools from the system is enough, hence
-``--no-build-isolation`` in the documented command.
+``mailslot._mailslot`` is compiled from ``src/`` together with the core
+library's sources, which ``core/sources.txt`` lists once for every build
+(CMake, LuaRocks and this file).  The core is found next to this directory
+in a checkout (``../core``) and inside the sdist (``core/``), which this file
+fills when it is made, so the sdist builds anywhere.  The extension is built
+for the Limited API of Python 3.9: one ``abi3`` binary for every later
+Python.
 """
 import os
 import re
+import shutil
+import sys
 from pathlib import Path
 
 from setuptools import Extension, setup
+from setuptools.command.sdist import sdist
 
 HERE = Path(__file__).resolve().parent
-CORE = HERE.parent / "core"
 LIMITED_API = "0x03090000"
 
 
-if not (CORE / "CMakeLists.txt").is_file():
-    raise SystemExit(f"{CORE} is missing: build the Python package from the "
-                     "mailslot source tree (python/ next to core/).")
+def find_core():
+    for core in (HERE / "core", HERE.parent / "core"):
+        if (core / "sources.txt").is_file():
+            return core
+    raise SystemExit("mailslot: the core library's sources are missing: "
+                     "build from the mailslot source tree (python/ next to "
+                     "core/) or from the sdist.")
+
+
+CORE = find_core()
+
+
+def read_sources(backend):
+    """Sources, macros and libraries for BACKEND, from core/sources.txt."""
+    sources, macros, libraries = [], [], []
+    section = ""
+    for line in (CORE / "sources.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+        elif section not in ("", backend):
+            continue
+        elif line.startswith("define "):
+            key, _, value = line[len("define "):].partition("=")
+            macros.append((key, value or None))
+        elif line.startswith("library "):
+            libraries.append(line[len("library "):])
+        else:
+            sources.append(CORE / line)
+    missing = [str(p) for p in sources if not p.is_file()]
+    if missing:
+        raise SystemExit(f"mailslot: core sources missing: {missing}")
+    return sources, macros, libraries
 
 
 def core_version():
@@ -34,59 +65,42 @@ def core_version():
                      text).group(1)
 
 
-def _cmake_values(text, var):
-    """The words of ``set(VAR ...)`` in TEXT (CMake source), or []."""
-    match = re.search(r"set\(" + var + r"\s+([^)]*)\)", text)
-    return match.group(1).split() if match else []
+def relative(path):
+    """PATH relative to this directory: setuptools wants relative sources."""
+    return os.path.relpath(path, HERE).replace(os.sep, "/")
 
 
-def core_build():
-    """Sources, macros and libraries of the core, as core/CMakeLists.txt has
-    them, so pip builds exactly what CMake builds: the shared files plus the
-    backend of the ``if(WIN32) ... else() ... endif()`` branch that applies.
-    """
-    text = (CORE / "CMakeLists.txt").read_text(encoding="utf-8")
-    branches = re.search(r"^if\(WIN32\)\n(.*?)^else\(\)\n(.*?)^endif\(\)",
-                         text, re.S | re.M)
-    if branches is None:
-        raise SystemExit("setup.py: cannot find the backend selection in "
-                         "core/CMakeLists.txt")
-    branch = branches.group(1 if os.name == "nt" else 2)
-    files = (_cmake_values(text, "MAILSLOT_SHARED_SOURCES")
-             + _cmake_values(branch, "MAILSLOT_BACKEND_SOURCES"))
-    paths = [CORE / f for f in files]
-    missing = [str(p) for p in paths if not p.is_file()]
-    if not files or missing:
-        raise SystemExit(f"setup.py: core sources missing: {missing}")
-    macros = []
-    for word in _cmake_values(branch, "MAILSLOT_BACKEND_DEFS"):
-        key, _, value = word.partition("=")
-        macros.append((key, value or None))
-    libraries = ["pthread" if lib == "Threads::Threads" else lib
-                 for lib in _cmake_values(branch, "MAILSLOT_BACKEND_LIBS")]
-    return [str(p) for p in paths], macros, libraries
+class sdist_with_core(sdist):
+    """An sdist that carries the core's list, header and sources in core/."""
+
+    def make_release_tree(self, base_dir, files):
+        # The checkout's ../core files are put under core/ instead.
+        files = [f for f in files if not f.startswith("..")]
+        super().make_release_tree(base_dir, files)
+        dest = Path(base_dir) / "core"
+        dest.mkdir()
+        shutil.copy2(CORE / "sources.txt", dest / "sources.txt")
+        shutil.copytree(CORE / "include", dest / "include")
+        shutil.copytree(CORE / "src", dest / "src",
+                        ignore=shutil.ignore_patterns("*.o", "*.obj"))
 
 
-CORE_SOURCES, CORE_MACROS, CORE_LIBRARIES = core_build()
+SOURCES, MACROS, LIBRARIES = read_sources(
+    "windows" if sys.platform == "win32" else "posix")
 
 extension = Extension(
     "mailslot._mailslot",
-    sources=sorted(str(f) for f in HERE.glob("src/*.c")) + CORE_SOURCES,
-    include_dirs=[str(CORE / "include"), str(CORE / "src")],
-    define_macros=CORE_MACROS + [("Py_LIMITED_API", LIMITED_API)],
-    libraries=CORE_LIBRARIES,
+    sources=[relative(p) for p in sorted(HERE.glob("src/*.c")) + SOURCES],
+    depends=[relative(p) for p in HERE.glob("src/*.h")],
+    include_dirs=[relative(CORE / "include"), relative(CORE / "src")],
+    define_macros=MACROS + [("Py_LIMITED_API", LIMITED_API)],
+    libraries=LIBRARIES,
     py_limited_api=True,
 )
 
 setup(
-    name="mailslot",
     version=core_version(),
-    description="Windows-style mailslots (one reader, many writers, whole "
-                "messages) for Python, over the mailslot C library",
-    python_requires=">=3.9",
-    packages=["mailslot"],
-    package_data={"mailslot": ["py.typed", "__init__.pyi"]},
     ext_modules=[extension],
+    cmdclass={"sdist": sdist_with_core},
     options={"bdist_wheel": {"py_limited_api": "cp39"}},
-    zip_safe=False,
 )

@@ -7,7 +7,7 @@ set -euo pipefail
 demo_pkgs=(gcc make cmake pkg-config)
 test_pkgs=("${demo_pkgs[@]}" g++ clang libclang-rt-14-dev valgrind
     liblua5.4-dev lua5.4 lua-socket luarocks
-    python3 python3-dev python3-pytest python3-setuptools python3-pip
+    python3 python3-dev python3-setuptools python3-wheel python3-pip
     python3-venv python3-matplotlib
     gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 wine64
     iproute2 tshark samba)

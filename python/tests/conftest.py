@@ -31,6 +31,14 @@ def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_SLOT_DIR, ignore_errors=True)
 
 
+if os.environ.get("MAILSLOT_EXPECT_INSTALLED"):
+    # CTest runs the tests against the package pip installed into a venv
+    # (python/tests/make_venv.sh), never against a source or build tree.
+    _site = Path(mailslot.__file__).resolve()
+    assert Path(sys.prefix).resolve() in _site.parents and \
+        "site-packages" in _site.parts, f"mailslot from {_site}"
+
+
 def pytest_report_header(config):
     return f"mailslot {mailslot.__version__} from {mailslot.__file__}"
 

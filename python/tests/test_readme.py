@@ -1,8 +1,9 @@
 """The README's Python section is tested, so README and code cannot drift.
 
 The ```python block under "## Python" is a doctest and runs as one; the
-```sh block's install commands run for real, offline, into a fresh venv
-made from a copy of the sources (core/ and python/ only).
+three ```sh blocks (from PyPI, offline with a wheelhouse, offline on
+Debian) run for real, each into a fresh venv made from a copy of the
+sources (core/ and python/ only).
 """
 import doctest
 import os
@@ -38,36 +39,46 @@ def test_quick_start_doctest():
     assert result.failed == 0
 
 
-def install_commands():
-    """The README's install commands, minus the apt-get line."""
-    (source,) = blocks("sh")
-    commands = []
-    for line in source.splitlines():
-        line = line.split("#")[0].strip()
-        if line and not line.startswith("sudo "):
-            commands.append(line)
-    return commands
+def install_blocks():
+    """The README's install blocks, each a list of commands (no sudo)."""
+    result = []
+    for source in blocks("sh"):
+        commands = []
+        for line in source.splitlines():
+            line = line.split("#")[0].strip()
+            if line and not line.startswith("sudo "):
+                commands.append(line)
+        result.append(commands)
+    return result
 
 
-def test_install_command_works_offline(tmp_path):
-    commands = install_commands()
-    assert any("pip install" in c and "./python" in c for c in commands)
+def run_block(commands, tmp_path, **extra_env):
+    """Runs COMMANDS in a fresh copy of core/ and python/, in this
+    environment less any build-tree package or pip index settings, plus
+    EXTRA_ENV; returns the venv the commands made."""
     src = tmp_path / "src"
     ignore = shutil.ignore_patterns("build", "*.egg-info", "__pycache__",
                                     ".pytest_cache")
     shutil.copytree(ROOT / "core", src / "core", ignore=ignore)
     shutil.copytree(ROOT / "python", src / "python", ignore=ignore)
-    env = dict(os.environ, PIP_NO_INDEX="1")   # offline: no package index
-    for var in ("PYTHONPATH", "PIP_FIND_LINKS"):
-        env.pop(var, None)                     # no build-tree mailslot
+    env = {k: v for k, v in os.environ.items()
+           if k != "PYTHONPATH" and not k.startswith("PIP_")}
+    env.update(extra_env)
     for command in commands:
-        # "python3" in the README is the system's; use this interpreter.
-        command = re.sub(r"^python3 ", f"{sys.executable} ", command)
+        # "python3" in the README is the one on PATH: this test's base.
+        command = re.sub(r"^python3 ", f"{BASE_PYTHON} ", command)
         result = subprocess.run(command, shell=True, cwd=src, env=env,
                                 stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
         assert result.returncode == 0, f"{command}\n{result.stdout}"
-    venv_python = src / ".venv" / "bin" / "python"
+    return src / ".venv"
+
+
+# The interpreter the test venv was made from, as a user's "python3".
+BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)
+
+
+def check_installed(venv, cwd):
     check = (
         "import mailslot, os, sys\n"
         "assert mailslot.__file__.startswith(sys.prefix), mailslot.__file__\n"
@@ -76,12 +87,41 @@ def test_install_command_works_offline(tmp_path):
         "with mailslot.create('installed', timeout=1) as slot:\n"
         "    mailslot.send('installed', 'ok \\u2603')\n"
         "    print(slot.read_text(), mailslot.__version__)\n")
-    result = subprocess.run([str(venv_python), "-c", check], env=env,
-                            cwd=tmp_path, stdout=subprocess.PIPE,
+    result = subprocess.run([str(venv / "bin" / "python"), "-c", check],
+                            cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     assert result.returncode == 0, result.stderr
     import mailslot
     assert result.stdout == f"ok \u2603 {mailslot.__version__}\n"
-    so = list((src / ".venv").rglob("_mailslot*.so"))
+    so = list(venv.rglob("_mailslot*.so"))
     assert len(so) == 1 and so[0].name == "_mailslot.abi3.so"
 
+
+def test_install_blocks_are_the_three_ways():
+    kinds = install_blocks()
+    assert len(kinds) == 3
+    assert all(any("pip install" in c and "./python" in c for c in cmds)
+               for cmds in kinds)
+
+
+def test_install_from_pypi(tmp_path):
+    online = install_blocks()[0]
+    check_installed(run_block(online, tmp_path), tmp_path)
+
+
+def test_install_offline_with_a_wheelhouse(tmp_path):
+    """The download runs online; the install itself is run with pip's
+    index switched off, as the README says."""
+    commands = install_blocks()[1]
+    assert any("PIP_NO_INDEX=1" in c for c in commands)
+    check_installed(run_block(commands, tmp_path), tmp_path)
+
+
+def test_install_offline_on_debian(tmp_path):
+    if not os.path.exists("/usr/bin/python3") or not os.path.exists(
+            "/etc/debian_version"):
+        import pytest
+        pytest.skip("not Debian: the README's Debian route does not apply")
+    # Offline: no package index at all.
+    venv = run_block(install_blocks()[2], tmp_path, PIP_NO_INDEX="1")
+    check_installed(venv, tmp_path)

@@ -15,5 +15,17 @@ if(MINGW)
   if(CMAKE_SIZEOF_VOID_P EQUAL 4)
     target_link_options(mailslot_shared PRIVATE -Wl,--kill-at
         -Wl,--enable-stdcall-fixup)
+    # An import library with the stdcall names C programs call (see
+    # implib32.cmake).
+    string(REGEX REPLACE "gcc(-[a-z0-9]+)?$" "dlltool" _dlltool
+        "${CMAKE_C_COMPILER}")
+    add_custom_command(TARGET mailslot_shared POST_BUILD
+        COMMAND ${CMAKE_COMMAND} -DNM=${CMAKE_NM} -DDLLTOOL=${_dlltool}
+                -DDEF=${CMAKE_CURRENT_SOURCE_DIR}/mailslot.def
+                "-DOBJECTS=$<TARGET_OBJECTS:mailslot_shared>"
+                -DWORK=${CMAKE_CURRENT_BINARY_DIR}
+                -DOUT=$<TARGET_LINKER_FILE:mailslot_shared>
+                -P ${CMAKE_CURRENT_SOURCE_DIR}/implib32.cmake
+        VERBATIM)
   endif()
 endif()

@@ -8,8 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh demo
 
 echo "== building (build/)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc 2>/dev/null || echo 2)" \
     --target mailslot_cli demo_chat >/dev/null
 ms=build/cli/mailslot

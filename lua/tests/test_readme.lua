@@ -2,7 +2,7 @@
 -- code cannot drift: the ```lua quick start runs in a fresh interpreter and
 -- prints what its "-->" comments say (whitespace runs compared as one
 -- space); the ```sh install commands run as written, offline, in a copy of
--- the sources (core/ and lua/) with a private HOME for `--local`.
+-- the sources (the top CMakeLists.txt, cmake/, core/ and lua/) with a private HOME for `--local`.
 local T = require "harness"
 
 local function lua_section()
@@ -66,12 +66,14 @@ T.test("the install commands work offline on a fresh HOME", function()
         "unset LUA_PATH LUA_CPATH LUA_PATH_5_4 LUA_CPATH_5_4",
         "export HOME=" .. T.q(work .. "/home"),
         "mkdir -p \"$HOME\"",
-        "cp -R " .. T.q(T.source_dir .. "/core") .. " " ..
+        "cp -R " .. T.q(T.source_dir .. "/CMakeLists.txt") .. " " ..
+            T.q(T.source_dir .. "/cmake") .. " " ..
+            T.q(T.source_dir .. "/core") .. " " ..
             T.q(T.source_dir .. "/lua") .. " " .. T.q(work),
         "cd " .. T.q(work),
         "exec >" .. T.q(work .. "/log") .. " 2>&1",
         table.concat(commands, "\n"),
-        -- Elsewhere than lua/, where the built mailslot.so is left behind.
+        -- Elsewhere than the build's own folders.
         "cd \"$HOME\"",
         T.q(T.lua) .. " -e " .. T.q(
             'local m = require "mailslot"\n' ..

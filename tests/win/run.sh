@@ -49,9 +49,8 @@ fi
 build() {
     local dir=$1 toolchain=$2
     shift 2
-    cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_TOOLCHAIN_FILE="$src/cmake/$toolchain" \
-        -DMAILSLOT_C_TESTS_ONLY=ON -DCMAKE_RUNTIME_OUTPUT_DIRECTORY="$dir/bin" \
+    # The README's commands for the Windows builds, plus ARGS.
+    cmake -S "$src" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$src/cmake/$toolchain" \
         "$@" >"$dir.configure.log" 2>&1 &&
         cmake --build "$dir" -j"$jobs" >"$dir.build.log" 2>&1
 }
@@ -96,43 +95,54 @@ else
 fi
 
 step "x86_64: the Lua module for a Windows Lua 5.4 (build only)"
-# A Windows Lua module links against lua54.dll; an import library made
-# from the API of Debian's Lua 5.4 headers stands in for the real one.
+# The rockspec's CMake build, as LuaRocks runs it on Windows.  A Windows Lua
+# module links against lua54.dll; an import library made from the API of
+# Debian's Lua 5.4 headers stands in for the real one.
 lua_inc=/usr/include/lua5.4
-if [ -f "$lua_inc/lua.h" ] && [ -d "$src/lua/src" ]; then
-    mkdir -p "$work/lua-win64"
+if [ -f "$lua_inc/lua.h" ]; then
+    lw=$work/lua-win64
+    mkdir -p "$lw"
     {
         echo "LIBRARY lua54.dll"; echo "EXPORTS"
         cat "$lua_inc/lua.h" "$lua_inc/lauxlib.h" "$lua_inc/lualib.h" |
             grep -o '(lua[L]\{0,1\}_[A-Za-z_0-9]*) *(\|(luaopen_[a-z0-9_]*) *(' |
             sed 's/[() ]//g' | sort -u | sed 's/^/    /'
-    } >"$work/lua-win64/lua54.def"
-    printf 'EXPORTS\n    luaopen_mailslot\n' >"$work/lua-win64/module.def"
-    if x86_64-w64-mingw32-dlltool -d "$work/lua-win64/lua54.def" \
-            -l "$work/lua-win64/liblua54.a" -D lua54.dll &&
-       x86_64-w64-mingw32-gcc -std=c11 -O2 -Wall -Wextra -shared \
-            -o "$work/lua-win64/mailslot.dll" "$src"/lua/src/*.c \
-            $(ls "$src"/core/src/*.c | grep -v ansi_cp1252) \
-            "$src"/core/src/win/*.c "$work/lua-win64/module.def" \
-            -I"$lua_inc" -I"$src/core/include" -I"$src/core/src" \
-            -D_WIN32_WINNT=0x0601 -DUNICODE -D_UNICODE \
-            -L"$work/lua-win64" -llua54 -static-libgcc -static \
-            >"$work/lua-win64/build.log" 2>&1 &&
-       x86_64-w64-mingw32-objdump -p "$work/lua-win64/mailslot.dll" \
-            >"$work/lua-win64/objdump.txt" &&
-       grep -q '\] luaopen_mailslot$' "$work/lua-win64/objdump.txt"; then
-        ok "Lua module cross-built: mailslot.dll exports luaopen_mailslot"
+    } >"$lw/lua54.def"
+    if x86_64-w64-mingw32-dlltool -d "$lw/lua54.def" -l "$lw/liblua54.a" \
+            -D lua54.dll >"$lw/build.log" 2>&1 &&
+       cmake -S "$src" -B "$lw/build" -DCMAKE_BUILD_TYPE=Release \
+            -DCMAKE_TOOLCHAIN_FILE="$src/cmake/toolchain-mingw64.cmake" \
+            -DMAILSLOT_LUA_ROCK=ON -DLUA54_INCLUDE_DIR="$lua_inc" \
+            -DMAILSLOT_LUA_LIBRARY="$lw/liblua54.a" \
+            -DMAILSLOT_LUA_INSTALL_DIR="$lw/lib" >>"$lw/build.log" 2>&1 &&
+       cmake --build "$lw/build" --target install >>"$lw/build.log" 2>&1 &&
+       x86_64-w64-mingw32-objdump -p "$lw/lib/mailslot.dll" \
+            >"$lw/objdump.txt" &&
+       grep -q '\] luaopen_mailslot$' "$lw/objdump.txt" &&
+       [ "$(grep -cE '^[[:space:]]*\[ *[0-9]+\] [A-Za-z_0-9]+$' \
+            "$lw/objdump.txt")" -eq 1 ]; then
+        ok "Lua module cross-built: mailslot.dll exports only luaopen_mailslot"
     else
-        cat "$work/lua-win64/build.log" | tail -20
+        tail -20 "$lw/build.log"
         not_ok "Lua module cross-build"
     fi
 else
-    echo "skipped: no Lua 5.4 headers or no lua/ sources"
+    not_ok "Lua 5.4 headers missing (apt-get install liblua5.4-dev)"
 fi
 
 step "i686: build the 32-bit DLL and check its exports"
-if build "$work/win32" toolchain-mingw32.cmake -DMAILSLOT_BUILD_TESTS=OFF; then
+if build "$work/win32" toolchain-mingw32.cmake; then
     ok "i686 build"
+    # The tests link against the DLL's import library: the stdcall names a
+    # 32-bit C program calls must resolve to the DLL's plain exports.
+    i686-w64-mingw32-objdump -p "$work/win32/bin/test_contract.exe" \
+        >"$work/win32/imports.txt" 2>&1
+    if grep -qE '^[[:space:]]+[0-9a-f]+[[:space:]]+[0-9]+  mailslot_create$' \
+            "$work/win32/imports.txt"; then
+        ok "i686: C programs link against mailslot.dll (stdcall import library)"
+    else
+        not_ok "i686: C programs link against mailslot.dll"
+    fi
     if sh "$src/tests/win/check_exports.sh" i686-w64-mingw32-objdump \
             "$work/win32/bin/mailslot.dll" "$src"; then
         ok "i686 exports"

@@ -433,15 +433,17 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_encode_w(const uint16_t *text,
  * when there is room; *OUTLEN excludes it).  OUT may be NULL (with CAP 0)
  * to measure: MAILSLOT_EBUFFER with *OUTLEN set to the size needed.
  *
- * ENCODING AUTO picks, in order:
- *  1. UTF-16LE when the data starts with the BOM FF FE;
- *  2. UTF-16LE when the length is even, some odd-index (high) byte is 0,
- *     and, once trailing 0 bytes are cut off, some byte is a control
- *     character below 0x20 other than tab, LF and CR (so "h\0i\0" is
- *     UTF-16 but the C string "ABC\0" is not);
- *  3. UTF-8 when the whole input is valid UTF-8 (a UTF-8 BOM is dropped);
- *  4. otherwise ANSI (the active code page on Windows, windows-1252
- *     elsewhere), which never fails.
+ * ENCODING AUTO weighs the evidence for each of UTF-8, UTF-16LE and ANSI
+ * (the active code page on Windows, windows-1252 elsewhere) and picks the
+ * reading that is most plausible as text: a BOM (FF FE, EF BB BF)
+ * decides; otherwise each reading is scored (controls, NULs, unassigned
+ * and private-use code points, broken sequences, letters hopping between
+ * scripts, rare ideographs and odd patterns cost; natural text is cheap;
+ * see docs/text.md) and the cheapest wins, ties going to UTF-8, then
+ * UTF-16LE.  UTF-16LE needs an even length.  It is the same algorithm on
+ * every platform; very short messages (one or two characters) can still
+ * be read wrong, so a reader that knows what its writers send should say
+ * so instead of using AUTO.
  * All trailing NUL terminators (0 bytes, or 0 units for UTF-16) are
  * dropped; a NUL inside the text stays, so use *OUTLEN, not strlen.
  * Invalid input becomes U+FFFD (one per maximal invalid fragment) unless
@@ -462,6 +464,31 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_decode_w(const void *data,
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_detect_encoding(const void *data,
     size_t len);
+
+/*
+ * Why AUTO picks what it picks, for tools that show the guess
+ * ("mailslot listen --inspect").  Set d->size = sizeof *d first.
+ */
+typedef struct mailslot_detection {
+    size_t size;       /* sizeof(mailslot_detection), set by the caller */
+    int encoding;      /* the pick: MAILSLOT_ENC_UTF8, _UTF16LE or _ANSI */
+    int64_t cost[4];   /* by MAILSLOT_ENC_* (index 0 unused): each
+                          reading's cost in 1/100 bit, lower is more
+                          plausible; -1 when the reading is impossible or
+                          was not needed (a BOM, empty data) */
+    const char *reason; /* static English text, e.g. "the lowest cost" */
+} mailslot_detection;
+
+/* sizeof(mailslot_detection), for FFI users. */
+MAILSLOT_API size_t MAILSLOT_CALL mailslot_detection_size(void);
+
+/*
+ * mailslot_detect_encoding() with its reasons in *D (every possible
+ * reading scored to the end).  Returns the pick, or MAILSLOT_EINVAL for
+ * DATA NULL with LEN > 0, D NULL or a wrong d->size.  Thread-safe.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_detect_encoding_ex(const void *data,
+    size_t len, mailslot_detection *d);
 
 /* ---------------------------------------------------------------------- */
 /* Network origin of a message, and the relay behind "mailslot bridge"    */

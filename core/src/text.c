@@ -89,8 +89,12 @@ enum form {
     FORM_UTF8,    /* bytes */
     FORM_UTF16LE, /* bytes, two per unit */
     FORM_ANSI,    /* bytes */
-    FORM_UNITS    /* uint16_t units */
+    FORM_UNITS,   /* uint16_t units */
+    FORM_SCORE    /* nothing stored: code points go to a scorer (OUT) */
 };
+
+/* What a scoring sink returns to stop a reading that cannot win. */
+#define STOP_SCORING 1
 
 struct sink {
     enum form form;
@@ -140,6 +144,9 @@ sink_put(struct sink *k, uint32_t cp)
     uint16_t w[2];
     size_t n;
 
+    if (k->form == FORM_SCORE) {
+        return mailslot__scorer_add(k->out, cp) ? STOP_SCORING : 0;
+    }
     if (k->form == FORM_UNITS) {
         n = utf16_encode1(cp, w);
     } else if ((n = bytes_encode1(k->form, cp, b)) == 0) {
@@ -292,47 +299,22 @@ feed_ansi(const unsigned char *s, size_t len, int strict, struct sink *k)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Detection and decoding                                                 */
+/* Readings, detection and decoding                                       */
 /* ---------------------------------------------------------------------- */
 
-static int
-utf8_valid(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-
-    while (i < len) {
-        uint32_t cp;
-        size_t n = mailslot__utf8_decode1(s + i, len - i, &cp);
-        if (n == 0) {
-            return 0;
-        }
-        i += n;
-    }
-    return 1;
-}
-
-/* Rule 2 of AUTO (see the top of this file). */
-static int
-looks_utf16le(const unsigned char *s, size_t len)
-{
-    size_t end = len;
-    int zero_high = 0;
-    int control = 0;
-
-    if (len < 2 || len % 2 != 0) {
-        return 0;
-    }
-    for (size_t i = 1; i < len; i += 2) {
-        zero_high |= s[i] == 0;
-    }
-    while (end > 0 && s[end - 1] == 0) {
-        end--;
-    }
-    for (size_t i = 0; i < end; i++) {
-        control |= s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r';
-    }
-    return zero_high && control;
-}
+/*
+ * One way to read the data: its encoding, the bytes left once the
+ * terminators and the BOM are cut off, and how many terminators there
+ * were.  Trailing NULs go: every trailing 0 byte for UTF-8 and ANSI, every
+ * trailing 00 00 unit for UTF-16LE of even length (an odd length ends in a
+ * broken unit, so nothing there is "trailing").
+ */
+struct reading {
+    int encoding;
+    const unsigned char *s;
+    size_t len;
+    size_t nuls;
+};
 
 static int
 has_prefix(const unsigned char *s, size_t len, const char *p, size_t plen)
@@ -340,13 +322,165 @@ has_prefix(const unsigned char *s, size_t len, const char *p, size_t plen)
     return len >= plen && memcmp(s, p, plen) == 0;
 }
 
-static int
-detect(const unsigned char *s, size_t len)
+static void
+reading_init(struct reading *r, int encoding, const unsigned char *s,
+             size_t len)
 {
-    if (has_prefix(s, len, "\xFF\xFE", 2) || looks_utf16le(s, len)) {
-        return MAILSLOT_ENC_UTF16LE;
+    r->encoding = encoding;
+    r->nuls = 0;
+    if (encoding == MAILSLOT_ENC_UTF16LE) {
+        while (len % 2 == 0 && len >= 2 && s[len - 1] == 0 && s[len - 2] == 0) {
+            len -= 2;
+            r->nuls++;
+        }
+        if (has_prefix(s, len, "\xFF\xFE", 2)) {
+            s += 2;
+            len -= 2;
+        }
+    } else {
+        while (len > 0 && s[len - 1] == 0) {
+            len--;
+            r->nuls++;
+        }
+        if (encoding == MAILSLOT_ENC_UTF8 &&
+            has_prefix(s, len, "\xEF\xBB\xBF", 3)) {
+            s += 3;
+            len -= 3;
+        }
     }
-    return utf8_valid(s, len) ? MAILSLOT_ENC_UTF8 : MAILSLOT_ENC_ANSI;
+    r->s = s;
+    r->len = len;
+}
+
+static int
+reading_feed(const struct reading *r, int strict, struct sink *k)
+{
+    switch (r->encoding) {
+    case MAILSLOT_ENC_UTF16LE:
+        return feed_utf16le(r->s, r->len, strict, k);
+    case MAILSLOT_ENC_ANSI:
+        return feed_ansi(r->s, r->len, strict, k);
+    default:
+        return feed_utf8(r->s, r->len, strict, k);
+    }
+}
+
+/*
+ * The cost of reading S as ENCODING (see detect.c), starting from BASE;
+ * stops above LIMIT.
+ */
+static uint64_t
+reading_cost(int encoding, const unsigned char *s, size_t len, uint64_t base,
+             uint64_t limit)
+{
+    struct mailslot__scorer scorer;
+    struct reading r;
+    struct sink k;
+
+    reading_init(&r, encoding, s, len);
+    mailslot__scorer_init(&scorer, limit);
+    scorer.cost = base;
+    sink_init(&k, FORM_SCORE, &scorer, 0);
+    if (reading_feed(&r, 0, &k) == 0) {
+        mailslot__scorer_terminators(&scorer, r.nuls);
+    }
+    return scorer.cost;
+}
+
+/*
+ * How many multi-byte UTF-8 sequences S holds, when it is all valid UTF-8
+ * (0 otherwise: then S is ASCII or not UTF-8).
+ */
+static size_t
+utf8_sequences(const unsigned char *s, size_t len)
+{
+    size_t i = 0, count = 0;
+
+    while (i < len) {
+        uint32_t cp;
+        size_t n = s[i] < 0x80 ? 1 : mailslot__utf8_decode1(s + i, len - i, &cp);
+        if (n == 0) {
+            return 0;
+        }
+        count += n > 1;
+        i += n;
+    }
+    return count;
+}
+
+static int
+all_ascii(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] >= 0x80) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * AUTO: a BOM decides; otherwise the cheapest reading wins (ties go to
+ * UTF-8, then UTF-16LE, then ANSI).  UTF-16LE needs an even length; for
+ * pure ASCII the ANSI reading is the UTF-8 one.  With FULL every possible
+ * reading is scored to the end (for the report), otherwise a reading
+ * stops once it costs more than the best so far.  D may be NULL.
+ */
+static int
+detect(const unsigned char *s, size_t len, int full, mailslot_detection *d)
+{
+    static const int order[] = {MAILSLOT_ENC_UTF8, MAILSLOT_ENC_UTF16LE,
+                                MAILSLOT_ENC_ANSI};
+    int64_t cost[4] = {-1, -1, -1, -1};
+    const char *reason = "the lowest cost";
+    int best = MAILSLOT_ENC_UTF8;
+    size_t end = len;
+    int ascii;
+
+    while (end > 0 && s[end - 1] == 0) {
+        end--;
+    }
+    ascii = all_ascii(s, end);
+    if (has_prefix(s, len, "\xFF\xFE", 2)) {
+        best = MAILSLOT_ENC_UTF16LE;
+        reason = "byte order mark FF FE";
+    } else if (has_prefix(s, len, "\xEF\xBB\xBF", 3)) {
+        reason = "byte order mark EF BB BF";
+    } else if (end == 0) {
+        reason = "empty";
+    } else if (ascii && len % 2 != 0) {
+        reason = "ASCII of odd length: no other reading";
+    } else {
+        /* Valid multi-byte UTF-8 is rare by chance: a reading other than
+         * UTF-8 has to explain each sequence as a coincidence. */
+        uint64_t coincidence =
+            ascii ? 0 : mailslot__utf8_evidence(utf8_sequences(s, end));
+        uint64_t limit = UINT64_MAX;
+        for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+            int e = order[i];
+            if ((e == MAILSLOT_ENC_UTF16LE && len % 2 != 0) ||
+                (e == MAILSLOT_ENC_ANSI && ascii)) {
+                continue;
+            }
+            uint64_t c = reading_cost(e, s, len,
+                                      e == MAILSLOT_ENC_UTF8 ? 0 : coincidence,
+                                      full ? UINT64_MAX : limit);
+            cost[e] = (int64_t)(c > INT64_MAX ? INT64_MAX : c);
+            if (c < limit) {
+                limit = c;
+                best = e;
+            }
+        }
+        if (ascii) {
+            cost[MAILSLOT_ENC_ANSI] = cost[MAILSLOT_ENC_UTF8];
+        }
+    }
+    if (d != NULL) {
+        d->encoding = best;
+        memcpy(d->cost, cost, sizeof cost);
+        d->reason = reason;
+    }
+    return best;
 }
 
 /* Decode S in ENCODING (AUTO resolved here) into the sink. */
@@ -354,30 +488,13 @@ static int
 decode_into(const unsigned char *s, size_t len, int encoding, int strict,
             struct sink *k)
 {
+    struct reading r;
+
     if (encoding == MAILSLOT_ENC_AUTO) {
-        encoding = detect(s, len);
+        encoding = detect(s, len, 0, NULL);
     }
-    if (encoding == MAILSLOT_ENC_UTF16LE) {
-        while (len % 2 == 0 && len >= 2 && s[len - 1] == 0 && s[len - 2] == 0) {
-            len -= 2;
-        }
-        if (has_prefix(s, len, "\xFF\xFE", 2)) {
-            s += 2;
-            len -= 2;
-        }
-        return feed_utf16le(s, len, strict, k);
-    }
-    while (len > 0 && s[len - 1] == 0) {
-        len--;
-    }
-    if (encoding == MAILSLOT_ENC_ANSI) {
-        return feed_ansi(s, len, strict, k);
-    }
-    if (has_prefix(s, len, "\xEF\xBB\xBF", 3)) {
-        s += 3;
-        len -= 3;
-    }
-    return feed_utf8(s, len, strict, k);
+    reading_init(&r, encoding, s, len);
+    return reading_feed(&r, strict, k);
 }
 
 /* Checks shared by all four public converters. */
@@ -437,7 +554,24 @@ mailslot_detect_encoding(const void *data, size_t len)
     if (data == NULL && len != 0) {
         return MAILSLOT_EINVAL;
     }
-    return detect(data, len);
+    return detect(data, len, 0, NULL);
+}
+
+size_t MAILSLOT_CALL
+mailslot_detection_size(void)
+{
+    return sizeof(mailslot_detection);
+}
+
+int MAILSLOT_CALL
+mailslot_detect_encoding_ex(const void *data, size_t len,
+                            mailslot_detection *d)
+{
+    if ((data == NULL && len != 0) || d == NULL ||
+        d->size != sizeof(mailslot_detection)) {
+        return MAILSLOT_EINVAL;
+    }
+    return detect(data, len, 1, d);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -217,6 +217,28 @@ print_tables(int markdown)
            percent(&ascii), ascii.total, traps.right, traps.total);
 }
 
+/*
+ * The scorer looks at a window at the start of each reading; what the
+ * whole message says about UTF-8 still counts: a long ASCII start followed
+ * by windows-1252 is ANSI, followed by UTF-8 is UTF-8.
+ */
+static void
+check_long_messages(void)
+{
+    static unsigned char msg[2000];
+    size_t n = 1000;
+
+    for (size_t i = 0; i < n; i++) {
+        msg[i] = (unsigned char)"status ok; "[i % 11];
+    }
+    memcpy(msg + n, "caf\xE9!", 5);
+    CHECK_EQ(mailslot_detect_encoding(msg, n + 5), MAILSLOT_ENC_ANSI);
+    memcpy(msg + n, "caf\xC3\xA9", 5);
+    CHECK_EQ(mailslot_detect_encoding(msg, n + 5), MAILSLOT_ENC_UTF8);
+    memcpy(msg + n, "caf\xC3\xA9!\xE9", 7);
+    CHECK_EQ(mailslot_detect_encoding(msg, n + 7), MAILSLOT_ENC_ANSI);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -250,5 +272,6 @@ main(int argc, char **argv)
     }
     CHECK(percent(&ascii) >= 99.9);
     CHECK(traps.total > 0 && traps.right == traps.total);
+    check_long_messages();
     return testlib_finish();
 }

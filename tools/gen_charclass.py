@@ -20,6 +20,7 @@ the Unicode files.
 Usage: tools/gen_charclass.py [UNICODE_DIR] [output.c]
 The output is committed, so building the library never needs Python.
 """
+import bisect
 import bz2
 import math
 import os
@@ -188,6 +189,16 @@ def main():
     o.append("    /* clang-format on */")
     o.append("};")
     o.append("const size_t mailslot__cpruns_count = %d;\n" % len(runs))
+    # For each 256-code-point block of the BMP, the run holding its first
+    # code point: a lookup searches only between two neighbours' entries.
+    firsts = [r[0] for r in runs]
+    index = [bisect.bisect_right(firsts, b << 8) - 1 for b in range(256)]
+    o.append("/* mailslot__cpruns index of the run holding code point B << 8, "
+             "for each B. */")
+    o.append("const uint16_t mailslot__cprun_block[256] = {")
+    for i in range(0, 256, 10):
+        o.append("    " + ", ".join(str(x) for x in index[i:i + 10]) + ",")
+    o.append("};\n")
     o.append("/* Script names, by script id. */")
     o.append("const char *const mailslot__script_names[] = {")
     for n in names:

@@ -46,6 +46,8 @@ struct mailslot__cprun {
 
 extern const struct mailslot__cprun mailslot__cpruns[];
 extern const size_t mailslot__cpruns_count;
+/* Index of the run holding code point B << 8, for each B (the BMP). */
+extern const uint16_t mailslot__cprun_block[256];
 extern const char *const mailslot__script_names[];
 extern const size_t mailslot__script_count;
 /* log2 of each script's number of letters, in 1/100 bit. */

@@ -92,6 +92,8 @@ static const uint16_t transition[K_BAD + 1][K_BAD + 1] = {
     /* clang-format on */
 };
 
+static uint32_t script_cost(struct mailslot__scorer *s, unsigned script);
+
 /* The run that holds CP, starting from the last one found. */
 static const struct mailslot__cprun *
 find_run(struct mailslot__scorer *s, uint32_t cp)
@@ -102,6 +104,13 @@ find_run(struct mailslot__scorer *s, uint32_t cp)
     if (mailslot__cpruns[i].first <= cp &&
         (i + 1 == hi || mailslot__cpruns[i + 1].first > cp)) {
         return &mailslot__cpruns[i];
+    }
+    if (cp < 0xFF00) {
+        /* In the BMP, the run lies between two blocks' first runs. */
+        lo = mailslot__cprun_block[cp >> 8];
+        hi = (size_t)mailslot__cprun_block[(cp >> 8) + 1] + 1;
+    } else if (cp < 0x10000) {
+        lo = mailslot__cprun_block[0xFF];
     }
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
@@ -115,46 +124,60 @@ find_run(struct mailslot__scorer *s, uint32_t cp)
     return &mailslot__cpruns[lo];
 }
 
+/*
+ * The kind of each ASCII code point, one letter each: B bad (controls),
+ * W tab/LF/CR, E escape, S space, l lower, u upper, d digit, p punct,
+ * y symbol, o/c opening/closing bracket.
+ */
+static const char ascii_kinds[129] =
+    "BBBBBBBBBWWBBWBB" "BBBBBBBBBBBEBBBB" /* 00-1F */
+    "Sppppyppocpypppp" "ddddddddddppyyyp" /* 20-3F */
+    "puuuuuuuuuuuuuuu" "uuuuuuuuuuuopcyp" /* 40-5F */
+    "ylllllllllllllll" "llllllllllloycyB" /* 60-7F */;
+
 /* Kind and cost of an ASCII code point. */
 static enum kind
-ascii_kind(uint32_t cp, uint32_t *cost)
+ascii_kind(struct mailslot__scorer *s, uint32_t cp, uint32_t *cost)
 {
-    if (cp >= 'a' && cp <= 'z') {
-        *cost = COST_ASCII_LETTER;
+    switch (ascii_kinds[cp]) {
+    case 'l':
+        *cost = COST_ASCII_LETTER + script_cost(s, SCRIPT_LATIN);
         return K_LOWER;
-    }
-    if (cp >= 'A' && cp <= 'Z') {
-        *cost = COST_ASCII_LETTER;
+    case 'u':
+        *cost = COST_ASCII_LETTER + script_cost(s, SCRIPT_LATIN);
         return K_UPPER;
-    }
-    if (cp >= '0' && cp <= '9') {
+    case 'd':
         *cost = COST_ASCII_DIGIT;
         return K_DIGIT;
-    }
-    if (cp == ' ') {
+    case 'S':
         *cost = COST_ASCII_SPACE;
         return K_SPACE;
-    }
-    if (cp == '\t' || cp == '\n' || cp == '\r') {
+    case 'W':
         *cost = COST_LINE_CONTROL;
         return K_SPACE;
-    }
-    if (cp == 0x1B) {
+    case 'E':
         /* ESC starts the colour and cursor sequences of terminal text. */
         *cost = COST_ESCAPE;
         return K_SYMBOL;
-    }
-    if (cp < 0x20 || cp == 0x7F) {
+    case 'y':
+        *cost = COST_ASCII_SYMBOL;
+        return K_SYMBOL;
+    case 'o':
+        *cost = COST_ASCII_PUNCT;
+        s->open += s->open < UINT8_MAX;
+        return K_PUNCT;
+    case 'c':
+        /* A closing bracket that was never opened is not text's habit. */
+        *cost = COST_ASCII_PUNCT + (s->open == 0 ? COST_UNOPENED : 0);
+        s->open -= s->open > 0;
+        return K_PUNCT;
+    case 'p':
+        *cost = COST_ASCII_PUNCT;
+        return K_PUNCT;
+    default:
         *cost = COST_BAD;
         return K_BAD;
     }
-    if (cp == '$' || cp == '+' || cp == '<' || cp == '=' || cp == '>' ||
-        cp == '^' || cp == '`' || cp == '|' || cp == '~') {
-        *cost = COST_ASCII_SYMBOL;
-        return K_SYMBOL;
-    }
-    *cost = COST_ASCII_PUNCT;
-    return K_PUNCT;
 }
 
 /* Cost of a letter of SCRIPT (not ASCII). */
@@ -289,22 +312,7 @@ mailslot__scorer_init(struct mailslot__scorer *s, uint64_t limit)
     s->accented = 0;
     s->cr = 0;
     s->open = 0;
-    s->count = 0;
-}
-
-/* Extra cost of CP as a bracket: one that closes what was never opened. */
-static uint32_t
-brackets(struct mailslot__scorer *s, uint32_t cp)
-{
-    if (cp == '(' || cp == '[' || cp == '{') {
-        s->open += s->open < UINT8_MAX;
-    } else if (cp == ')' || cp == ']' || cp == '}') {
-        if (s->open == 0) {
-            return COST_UNOPENED;
-        }
-        s->open--;
-    }
-    return 0;
+    s->left = MAILSLOT__SCORE_WINDOW;
 }
 
 int
@@ -314,24 +322,46 @@ mailslot__scorer_add(struct mailslot__scorer *s, uint32_t cp)
     uint32_t cost;
     enum kind k;
 
+    if (s->left == 0) {
+        return 1;
+    }
+    s->left--;
     s->accented = 0;
     if (s->cr && cp != '\n') {
         s->cost += COST_LONE_CR;
     }
     s->cr = cp == '\r';
     if (cp < 0x80) {
-        k = ascii_kind(cp, &cost);
-        cost += brackets(s, cp);
-        if (k == K_LOWER || k == K_UPPER) {
-            cost += script_cost(s, SCRIPT_LATIN);
-        }
+        k = ascii_kind(s, cp, &cost);
     } else {
         k = other_kind(s, cp, after_accented, &cost);
     }
     s->cost += cost + transition[s->kind][k];
     s->kind = (uint8_t)k;
-    s->count++;
-    return s->cost > s->limit;
+    return s->left == 0 || s->cost > s->limit;
+}
+
+int
+mailslot__scorer_add_ascii(struct mailslot__scorer *s, const unsigned char *p,
+                           size_t n)
+{
+    if (n > s->left) {
+        n = s->left;
+    }
+    s->left -= n;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t cost;
+        enum kind k;
+        if (s->cr && p[i] != '\n') {
+            s->cost += COST_LONE_CR;
+        }
+        s->cr = p[i] == '\r';
+        k = ascii_kind(s, p[i], &cost);
+        s->cost += cost + transition[s->kind][k];
+        s->kind = (uint8_t)k;
+    }
+    s->accented = s->accented && n == 0;
+    return s->left == 0 || s->cost > s->limit;
 }
 
 void
@@ -349,4 +379,10 @@ uint64_t
 mailslot__utf8_evidence(size_t sequences)
 {
     return (uint64_t)sequences * COST_UTF8_CHANCE;
+}
+
+uint64_t
+mailslot__utf8_broken(size_t broken)
+{
+    return (uint64_t)broken * COST_BROKEN;
 }

@@ -170,6 +170,37 @@ sink_put(struct sink *k, uint32_t cp)
 }
 
 /*
+ * A run of N ASCII code points (bytes below 0x80): a scorer takes them in
+ * one call, the other forms one by one.
+ */
+static int
+sink_put_ascii(struct sink *k, const unsigned char *p, size_t n)
+{
+    if (k->form == FORM_SCORE) {
+        return mailslot__scorer_add_ascii(k->out, p, n) ? STOP_SCORING : 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int rc = sink_put(k, p[i]);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* Bytes below 0x80 from S on (at most LEN). */
+static size_t
+ascii_run(const unsigned char *s, size_t len)
+{
+    size_t n = 0;
+
+    while (n < len && s[n] < 0x80) {
+        n++;
+    }
+    return n;
+}
+
+/*
  * Report the result: *OUTLEN gets the length written or needed, and
  * MAILSLOT_EBUFFER when it did not fit.  With TERMINATE, a NUL (not
  * counted) follows the text when there is room for it.
@@ -207,7 +238,16 @@ feed_utf8(const unsigned char *s, size_t len, int strict, struct sink *k)
 
     while (i < len) {
         uint32_t cp;
-        size_t n = mailslot__utf8_decode1(s + i, len - i, &cp);
+        size_t n = ascii_run(s + i, len - i);
+        int rc;
+        if (n > 0) {
+            if ((rc = sink_put_ascii(k, s + i, n)) != 0) {
+                return rc;
+            }
+            i += n;
+            continue;
+        }
+        n = mailslot__utf8_decode1(s + i, len - i, &cp);
         if (n == 0) {
             if (strict) {
                 return MAILSLOT_EENCODING;
@@ -215,7 +255,7 @@ feed_utf8(const unsigned char *s, size_t len, int strict, struct sink *k)
             n = mailslot__utf8_invalid_len(s + i, len - i);
             cp = REPLACEMENT;
         }
-        int rc = sink_put(k, cp);
+        rc = sink_put(k, cp);
         if (rc != 0) {
             return rc;
         }
@@ -281,7 +321,18 @@ feed_ansi(const unsigned char *s, size_t len, int strict, struct sink *k)
 
     while (i < len) {
         uint32_t cp;
-        size_t n = mailslot__ansi_decode1(s + i, len - i, &cp);
+        /* Below 0x80 at a character boundary is ASCII in every ANSI code
+         * page, double-byte ones included (their lead bytes are higher). */
+        size_t n = ascii_run(s + i, len - i);
+        if (n > 0) {
+            int rc = sink_put_ascii(k, s + i, n);
+            if (rc != 0) {
+                return rc;
+            }
+            i += n;
+            continue;
+        }
+        n = mailslot__ansi_decode1(s + i, len - i, &cp);
         if (n == 0) {
             if (strict) {
                 return MAILSLOT_EENCODING;
@@ -381,31 +432,43 @@ reading_cost(int encoding, const unsigned char *s, size_t len, uint64_t base,
     mailslot__scorer_init(&scorer, limit);
     scorer.cost = base;
     sink_init(&k, FORM_SCORE, &scorer, 0);
-    if (reading_feed(&r, 0, &k) == 0) {
+    (void)reading_feed(&r, 0, &k);
+    if (scorer.cost <= limit) {
         mailslot__scorer_terminators(&scorer, r.nuls);
     }
     return scorer.cost;
 }
 
-/*
- * How many multi-byte UTF-8 sequences S holds, when it is all valid UTF-8
- * (0 otherwise: then S is ASCII or not UTF-8).
- */
-static size_t
-utf8_sequences(const unsigned char *s, size_t len)
+/* The UTF-8 shape of a whole message: valid multi-byte sequences and
+ * broken ones (maximal invalid parts, as the decoder replaces them). */
+struct utf8_shape {
+    size_t sequences;
+    size_t broken;
+};
+
+static struct utf8_shape
+utf8_shape(const unsigned char *s, size_t len)
 {
-    size_t i = 0, count = 0;
+    struct utf8_shape shape = {0, 0};
+    size_t i = 0;
 
     while (i < len) {
         uint32_t cp;
-        size_t n = s[i] < 0x80 ? 1 : mailslot__utf8_decode1(s + i, len - i, &cp);
-        if (n == 0) {
-            return 0;
+        size_t n;
+        if (s[i] < 0x80) {
+            i++;
+            continue;
         }
-        count += n > 1;
+        n = mailslot__utf8_decode1(s + i, len - i, &cp);
+        if (n == 0) {
+            shape.broken++;
+            n = mailslot__utf8_invalid_len(s + i, len - i);
+        } else {
+            shape.sequences++;
+        }
         i += n;
     }
-    return count;
+    return shape;
 }
 
 static int
@@ -451,20 +514,27 @@ detect(const unsigned char *s, size_t len, int full, mailslot_detection *d)
     } else if (ascii && len % 2 != 0) {
         reason = "ASCII of odd length: no other reading";
     } else {
-        /* Valid multi-byte UTF-8 is rare by chance: a reading other than
-         * UTF-8 has to explain each sequence as a coincidence. */
-        uint64_t coincidence =
-            ascii ? 0 : mailslot__utf8_evidence(utf8_sequences(s, end));
+        /* The scorer sees a window of each reading; what the whole
+         * message says about UTF-8 is added here.  Valid multi-byte UTF-8
+         * is rare by chance: another reading has to explain each sequence
+         * as a coincidence.  Each broken sequence costs the UTF-8 reading
+         * (again, inside the window). */
+        struct utf8_shape shape = utf8_shape(s, end);
+        uint64_t base[4] = {0, 0, 0, 0};
         uint64_t limit = UINT64_MAX;
+        base[MAILSLOT_ENC_UTF8] = mailslot__utf8_broken(shape.broken);
+        if (shape.broken == 0) {
+            base[MAILSLOT_ENC_UTF16LE] = base[MAILSLOT_ENC_ANSI] =
+                mailslot__utf8_evidence(shape.sequences);
+        }
         for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
             int e = order[i];
             if ((e == MAILSLOT_ENC_UTF16LE && len % 2 != 0) ||
                 (e == MAILSLOT_ENC_ANSI && ascii)) {
                 continue;
             }
-            uint64_t c = reading_cost(e, s, len,
-                                      e == MAILSLOT_ENC_UTF8 ? 0 : coincidence,
-                                      full ? UINT64_MAX : limit);
+            uint64_t c =
+                reading_cost(e, s, len, base[e], full ? UINT64_MAX : limit);
             cost[e] = (int64_t)(c > INT64_MAX ? INT64_MAX : c);
             if (c < limit) {
                 limit = c;

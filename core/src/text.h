@@ -68,26 +68,37 @@ size_t mailslot__ansi_encode1(uint32_t cp,
  * The scoring model of AUTO (detect.c): feed one reading's code points
  * (U+FFFD for each broken sequence), then its terminator count; COST is
  * then the reading's cost in 1/100 bit, lower meaning more plausible text.
- * mailslot__scorer_add() returns non-zero once COST exceeds LIMIT, so a
- * reading that cannot win may stop early.
+ * Only the first MAILSLOT__SCORE_WINDOW code points are scored (the
+ * callers add what they know of the whole message to COST).  The add
+ * functions return non-zero once the reading needs no more code points:
+ * the window is full, or COST exceeds LIMIT (a reading that cannot win).
  */
+#define MAILSLOT__SCORE_WINDOW 256
+
 struct mailslot__scorer {
     uint64_t cost;
     uint64_t limit;
-    size_t run;      /* cache: index of the last character run looked up */
-    size_t count;    /* code points scored */
-    uint8_t kind;    /* kind of the last code point */
-    uint8_t script;  /* script of the last letter */
+    size_t run;       /* cache: index of the last character run looked up */
+    size_t left;      /* code points the window still takes */
+    uint8_t kind;     /* kind of the last code point */
+    uint8_t script;   /* script of the last letter */
     uint8_t accented; /* the last code point was an accented Latin letter */
-    uint8_t cr;      /* the last code point was CR */
-    uint8_t open;    /* ASCII brackets open */
+    uint8_t cr;       /* the last code point was CR */
+    uint8_t open;     /* ASCII brackets open */
 };
 
 void mailslot__scorer_init(struct mailslot__scorer *s, uint64_t limit);
 int mailslot__scorer_add(struct mailslot__scorer *s, uint32_t cp);
+/* The same for N code points below 0x80, given as bytes. */
+int mailslot__scorer_add_ascii(struct mailslot__scorer *s,
+    const unsigned char *p, size_t n);
 void mailslot__scorer_terminators(struct mailslot__scorer *s, size_t nuls);
-/* What SEQUENCES valid multi-byte UTF-8 sequences cost a reading that is
- * not UTF-8 (they would be a coincidence there). */
+/*
+ * Whole-message evidence: what SEQUENCES valid multi-byte UTF-8 sequences
+ * cost a reading that is not UTF-8 (they would be a coincidence there),
+ * and what BROKEN invalid sequences cost the UTF-8 reading.
+ */
 uint64_t mailslot__utf8_evidence(size_t sequences);
+uint64_t mailslot__utf8_broken(size_t broken);
 
 #endif

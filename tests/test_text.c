@@ -398,7 +398,7 @@ test_bad_arguments(void)
     size_t len = 99;
 
     for (int enc = -2; enc <= 5; enc++) {
-        int ok = enc >= MAILSLOT_ENC_AUTO && enc <= MAILSLOT_ENC_ANSI;
+        int ok = enc >= MAILSLOT_ENC_AUTO && enc <= MAILSLOT_ENC_CP1252;
         CHECK_EQ(mailslot_decode("a", 1, enc, 0, out, 16, &len),
                  ok ? 0 : MAILSLOT_EINVAL);
         CHECK_EQ(mailslot_decode_w("a", 1, enc, 0, wout, 16, &len),
@@ -479,13 +479,25 @@ test_encoding_names(void)
         {"UTF-16", 2},
         {"utf16", 2},
         {"ansi", 3},
-        /* "ansi" is the active code page on Windows, so no cp1252 alias. */
-        {"cp1252", MAILSLOT_EINVAL},
+        {"mbcs", 3},
+        /* "ansi" is the active code page on Windows; cp1252 is itself. */
+        {"cp1252", MAILSLOT_ENC_CP1252},
+        {"Windows-1252", MAILSLOT_ENC_CP1252},
+        {"windows_1252", MAILSLOT_ENC_CP1252},
+        /* Python's spellings. */
+        {"utf_8", 1},
+        {"U8", 1},
+        {"utf", 1},
+        {"utf-16-le", 2},
+        {"utf_16_le", 2},
+        {"UTF16LE", 2},
         {"", MAILSLOT_EINVAL},
+        {"-", MAILSLOT_EINVAL},
         {"latin1", MAILSLOT_EINVAL},
         {"utf-8 ", MAILSLOT_EINVAL},
         {"utf-16be", MAILSLOT_EINVAL},
-        {"utf", MAILSLOT_EINVAL},
+        {"utf-32", MAILSLOT_EINVAL},
+        {"a-very-long-name-that-is-no-encoding", MAILSLOT_EINVAL},
     };
 
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {

@@ -399,7 +399,8 @@ enum mailslot_encoding {
     MAILSLOT_ENC_AUTO = 0,     /* decoding only: guess (see decode) */
     MAILSLOT_ENC_UTF8 = 1,
     MAILSLOT_ENC_UTF16LE = 2,
-    MAILSLOT_ENC_ANSI = 3      /* Windows: active code page; POSIX: 1252 */
+    MAILSLOT_ENC_ANSI = 3,     /* Windows: active code page; POSIX: 1252 */
+    MAILSLOT_ENC_CP1252 = 4    /* windows-1252 on every platform */
 };
 
 /* Flags for encode and decode. */
@@ -407,10 +408,12 @@ enum mailslot_encoding {
 #define MAILSLOT_TEXT_STRICT 2  /* decode: fail on invalid input */
 
 /*
- * The encoding for a name: "auto", "utf-8"/"utf8", "utf-16le"/"utf-16"/
- * "utf16", "ansi" (case-insensitive).  There is deliberately no "cp1252"
- * alias: "ansi" is the active code page on Windows.
- * Returns the enum value or MAILSLOT_EINVAL.
+ * The encoding for a name, compared without regard to case, '-' and '_',
+ * so Python's spellings work too: "auto"; "utf-8" ("utf8",
+ * "utf_8", "u8"); "utf-16le" ("utf-16-le", "utf16le", "utf-16": always
+ * little-endian, without BOM); "ansi" ("mbcs": the active code page on
+ * Windows, windows-1252 elsewhere); "cp1252" ("windows-1252": windows-1252
+ * everywhere).  Returns the enum value or MAILSLOT_EINVAL.
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_encoding_from_name(const char *name);
 

@@ -89,6 +89,7 @@ enum form {
     FORM_UTF8,    /* bytes */
     FORM_UTF16LE, /* bytes, two per unit */
     FORM_ANSI,    /* bytes */
+    FORM_CP1252,  /* bytes */
     FORM_UNITS,   /* uint16_t units */
     FORM_SCORE    /* nothing stored: code points go to a scorer (OUT) */
 };
@@ -125,6 +126,8 @@ bytes_encode1(enum form form, uint32_t cp, unsigned char b[4])
         return mailslot__utf8_encode1(cp, (char *)b);
     } else if (form == FORM_ANSI) {
         return mailslot__ansi_encode1(cp, b);
+    } else if (form == FORM_CP1252) {
+        return mailslot__cp1252_encode1(cp, b);
     }
     n = utf16_encode1(cp, w);
     for (size_t i = 0; i < n; i++) {
@@ -314,8 +317,10 @@ feed_units(const uint16_t *s, size_t n, struct sink *k)
     return 0;
 }
 
+/* A code page's bytes, decoded by DECODE1 (ANSI or windows-1252). */
 static int
-feed_ansi(const unsigned char *s, size_t len, int strict, struct sink *k)
+feed_codepage(const unsigned char *s, size_t len, int strict, struct sink *k,
+              size_t (*decode1)(const unsigned char *, size_t, uint32_t *))
 {
     size_t i = 0;
 
@@ -332,7 +337,7 @@ feed_ansi(const unsigned char *s, size_t len, int strict, struct sink *k)
             i += n;
             continue;
         }
-        n = mailslot__ansi_decode1(s + i, len - i, &cp);
+        n = decode1(s + i, len - i, &cp);
         if (n == 0) {
             if (strict) {
                 return MAILSLOT_EENCODING;
@@ -410,7 +415,10 @@ reading_feed(const struct reading *r, int strict, struct sink *k)
     case MAILSLOT_ENC_UTF16LE:
         return feed_utf16le(r->s, r->len, strict, k);
     case MAILSLOT_ENC_ANSI:
-        return feed_ansi(r->s, r->len, strict, k);
+        return feed_codepage(r->s, r->len, strict, k, mailslot__ansi_decode1);
+    case MAILSLOT_ENC_CP1252:
+        return feed_codepage(r->s, r->len, strict, k,
+                             mailslot__cp1252_decode1);
     default:
         return feed_utf8(r->s, r->len, strict, k);
     }
@@ -582,7 +590,7 @@ check_args(const void *in, size_t len, int encoding, int allow_auto, int flags,
         return MAILSLOT_EINVAL;
     }
     if (encoding < (allow_auto ? MAILSLOT_ENC_AUTO : MAILSLOT_ENC_UTF8) ||
-        encoding > MAILSLOT_ENC_ANSI) {
+        encoding > MAILSLOT_ENC_CP1252) {
         return MAILSLOT_EINVAL;
     }
     return 0;
@@ -651,10 +659,16 @@ mailslot_detect_encoding_ex(const void *data, size_t len,
 static enum form
 form_of(int encoding)
 {
-    if (encoding == MAILSLOT_ENC_UTF16LE) {
+    switch (encoding) {
+    case MAILSLOT_ENC_UTF16LE:
         return FORM_UTF16LE;
+    case MAILSLOT_ENC_ANSI:
+        return FORM_ANSI;
+    case MAILSLOT_ENC_CP1252:
+        return FORM_CP1252;
+    default:
+        return FORM_UTF8;
     }
-    return encoding == MAILSLOT_ENC_ANSI ? FORM_ANSI : FORM_UTF8;
 }
 
 int MAILSLOT_CALL
@@ -712,18 +726,28 @@ mailslot__utf16_to_utf8(const uint16_t *s, size_t n, char *out, size_t cap,
 /* Encoding names                                                         */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * NAME in its compact form: lower-cased, without '-' and '_', so
+ * that Python's spellings ("utf_8", "UTF-16-LE", "windows_1252") match.
+ * Returns 0 when NAME is too long to be an encoding name.
+ */
 static int
-ascii_casecmp(const char *a, const char *b)
+compact_name(const char *name, char out[16])
 {
-    for (;; a++, b++) {
-        int ca = (unsigned char)*a;
-        int cb = (unsigned char)*b;
-        ca += (ca >= 'A' && ca <= 'Z') ? 'a' - 'A' : 0;
-        cb += (cb >= 'A' && cb <= 'Z') ? 'a' - 'A' : 0;
-        if (ca != cb || ca == 0) {
-            return ca - cb;
+    size_t n = 0;
+
+    for (; *name != '\0'; name++) {
+        int c = (unsigned char)*name;
+        if (c == '-' || c == '_') {
+            continue;
         }
+        if (n == 15) {
+            return 0;
+        }
+        out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
     }
+    out[n] = '\0';
+    return 1;
 }
 
 int MAILSLOT_CALL
@@ -735,20 +759,24 @@ mailslot_encoding_from_name(const char *name)
     } names[] = {
         /* clang-format off */
         {"auto", MAILSLOT_ENC_AUTO},
-        {"utf-8", MAILSLOT_ENC_UTF8},
         {"utf8", MAILSLOT_ENC_UTF8},
-        {"utf-16le", MAILSLOT_ENC_UTF16LE},
-        {"utf-16", MAILSLOT_ENC_UTF16LE},
+        {"u8", MAILSLOT_ENC_UTF8},
+        {"utf", MAILSLOT_ENC_UTF8},
+        {"utf16le", MAILSLOT_ENC_UTF16LE},
         {"utf16", MAILSLOT_ENC_UTF16LE},
         {"ansi", MAILSLOT_ENC_ANSI},
+        {"mbcs", MAILSLOT_ENC_ANSI},
+        {"cp1252", MAILSLOT_ENC_CP1252},
+        {"windows1252", MAILSLOT_ENC_CP1252},
         /* clang-format on */
     };
+    char compact[16];
 
-    if (name == NULL) {
+    if (name == NULL || !compact_name(name, compact)) {
         return MAILSLOT_EINVAL;
     }
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (ascii_casecmp(name, names[i].name) == 0) {
+        if (strcmp(compact, names[i].name) == 0) {
             return names[i].encoding;
         }
     }

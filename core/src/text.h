@@ -42,9 +42,8 @@ uint32_t mailslot__upcase(uint32_t cp);
 
 /*
  * The ANSI code page, kept behind two functions so that a backend can
- * supply its own file: the portable one (ansi_cp1252.c) is windows-1252,
- * the POSIX meaning of "ansi"; a Windows build may swap in the active code
- * page.  Sequences are up to MAILSLOT__ANSI_MAX bytes, so double-byte code
+ * supply its own file: POSIX's (posix/ansi.c) is windows-1252; Windows'
+ * is the active code page.  Sequences are up to MAILSLOT__ANSI_MAX bytes, so double-byte code
  * pages fit the same contract.
  */
 #define MAILSLOT__ANSI_MAX 4
@@ -62,6 +61,12 @@ size_t mailslot__ansi_decode1(const unsigned char *s, size_t len,
  * when the code page has no form for CP (no best-fit guessing).
  */
 size_t mailslot__ansi_encode1(uint32_t cp,
+    unsigned char out[MAILSLOT__ANSI_MAX]);
+
+/* windows-1252 on every platform (cp1252.c), the same contract. */
+size_t mailslot__cp1252_decode1(const unsigned char *s, size_t len,
+    uint32_t *cp);
+size_t mailslot__cp1252_encode1(uint32_t cp,
     unsigned char out[MAILSLOT__ANSI_MAX]);
 
 /*

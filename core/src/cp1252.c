@@ -1,8 +1,7 @@
 /*
- * ansi_cp1252.c -- the "ansi" encoding as windows-1252.
- *
- * This is the POSIX meaning of "ansi".  It lives in its own file so a
- * Windows build can replace it with the active code page (see text.h).
+ * cp1252.c -- windows-1252: the "cp1252" encoding on every platform, and
+ * the POSIX meaning of "ansi" (posix/ansi.c; a Windows build's "ansi" is
+ * the active code page, win/ansi_win.c).
  *
  * Bytes 0x00-0x7F and 0xA0-0xFF are the same as Unicode (Latin-1).  In
  * 0x80-0x9F, 27 bytes carry typographic characters (0x80 is the euro
@@ -22,7 +21,7 @@ static const uint16_t high[32] = {
 };
 
 size_t
-mailslot__ansi_decode1(const unsigned char *s, size_t len, uint32_t *cp)
+mailslot__cp1252_decode1(const unsigned char *s, size_t len, uint32_t *cp)
 {
     if (len == 0) {
         return 0;
@@ -36,7 +35,7 @@ mailslot__ansi_decode1(const unsigned char *s, size_t len, uint32_t *cp)
 }
 
 size_t
-mailslot__ansi_encode1(uint32_t cp, unsigned char out[MAILSLOT__ANSI_MAX])
+mailslot__cp1252_encode1(uint32_t cp, unsigned char out[MAILSLOT__ANSI_MAX])
 {
     if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF)) {
         out[0] = (unsigned char)cp;

@@ -64,6 +64,55 @@ test_name_forms(void)
     mailslot_reader_free(r);
 }
 
+/* A reader that says what its writers send: text reads use that encoding
+ * and never guess; AUTO stays the default; strict failures keep the
+ * message's bytes. */
+static void
+test_read_text(void)
+{
+    const char *name = unique_name("text");
+    mailslot_options o = MAILSLOT_OPTIONS_INIT;
+    mailslot_reader *r = NULL;
+    char *text = NULL;
+    size_t len = 0;
+
+    o.encoding = 9;
+    CHECK_EQ(mailslot_create(name, &o, &r), MAILSLOT_EINVAL);
+    CHECK(r == NULL);
+    o.encoding = MAILSLOT_ENC_CP1252;
+    CHECK_EQ(mailslot_create(name, &o, &r), 0);
+    CHECK_EQ(mailslot_reader_encoding(r), MAILSLOT_ENC_CP1252);
+    /* UTF-8 bytes: AUTO would say "café"; the reader said cp1252. */
+    CHECK_EQ(mailslot_send(name, "caf\xC3\xA9", 5), 0);
+    CHECK_EQ(mailslot_send(name, "caf\xC3\xA9", 5), 0);
+    CHECK_EQ(mailslot_read_text_alloc(r, &text, &len, 1000,
+                                      MAILSLOT_ENC_READER, 0), 0);
+    CHECK_MEM(text, len, "caf\xC3\x83\xC2\xA9", 7);
+    mailslot_free(text);
+    CHECK_EQ(mailslot_read_text_alloc(r, &text, &len, 1000,
+                                      MAILSLOT_ENC_AUTO, 0), 0);
+    CHECK_MEM(text, len, "caf\xC3\xA9", 5);
+    CHECK(text != NULL && text[len] == '\0');
+    mailslot_free(text);
+    /* Strict and invalid: the error, with the raw message handed back. */
+    CHECK_EQ(mailslot_send(name, "a\xFF", 2), 0);
+    CHECK_EQ(mailslot_read_text_alloc(r, &text, &len, 1000,
+                                      MAILSLOT_ENC_UTF8, MAILSLOT_TEXT_STRICT),
+             MAILSLOT_EENCODING);
+    CHECK_MEM(text, len, "a\xFF", 2);
+    mailslot_free(text);
+    CHECK_EQ(mailslot_read_text_alloc(r, &text, &len, 0, MAILSLOT_ENC_READER,
+                                      0), MAILSLOT_ETIMEOUT);
+    CHECK(text == NULL && len == 0);
+    CHECK_EQ(mailslot_read_text_alloc(r, &text, &len, 0, 7, 0),
+             MAILSLOT_EINVAL);
+    mailslot_reader_free(r);
+    /* Without options the reader's encoding is AUTO. */
+    CHECK_EQ(mailslot_create(name, NULL, &r), 0);
+    CHECK_EQ(mailslot_reader_encoding(r), MAILSLOT_ENC_AUTO);
+    mailslot_reader_free(r);
+}
+
 static void
 test_empty_message(void)
 {
@@ -456,6 +505,7 @@ main(int argc, char **argv)
     test_round_trip();
     test_name_forms();
     test_empty_message();
+    test_read_text();
     test_timeouts();
     test_fifo_and_info();
     test_small_buffer();

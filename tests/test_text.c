@@ -390,6 +390,74 @@ run_table(const char *path)
 /* Edge cases                                                             */
 /* ---------------------------------------------------------------------- */
 
+/* Where strict decoding and encoding fail, in input offsets. */
+static void
+test_error_spans(void)
+{
+    size_t start = 99, end = 99;
+    int used = -1;
+
+    CHECK_EQ(mailslot_decode_error("ab", 2, MAILSLOT_ENC_UTF8, &start, &end,
+                                   &used), 0);
+    CHECK_EQ(used, MAILSLOT_ENC_UTF8);
+    CHECK_EQ(mailslot_decode_error("ab\xE2\x82z", 5, MAILSLOT_ENC_UTF8,
+                                   &start, &end, NULL), MAILSLOT_EENCODING);
+    CHECK(start == 2 && end == 4);
+    /* After a BOM the offsets still count from the start of the data. */
+    CHECK_EQ(mailslot_decode_error("\xEF\xBB\xBF" "a\xFF", 5, MAILSLOT_ENC_AUTO,
+                                   &start, &end, &used), MAILSLOT_EENCODING);
+    CHECK(used == MAILSLOT_ENC_UTF8 && start == 4 && end == 5);
+    /* A lone surrogate in UTF-16LE, and a final odd byte. */
+    CHECK_EQ(mailslot_decode_error("a\0\x00\xD8" "b\0", 6,
+                                   MAILSLOT_ENC_UTF16LE, &start, &end, NULL),
+             MAILSLOT_EENCODING);
+    CHECK(start == 2 && end == 4);
+    CHECK_EQ(mailslot_decode_error("a\0b", 3, MAILSLOT_ENC_UTF16LE, &start,
+                                   &end, NULL), MAILSLOT_EENCODING);
+    CHECK(start == 2 && end == 3);
+    /* Encoding: a character with no windows-1252 form. */
+    CHECK_EQ(mailslot_encode_error("ab\xCE\xA9" "c", 5, MAILSLOT_ENC_CP1252,
+                                   &start, &end), MAILSLOT_EENCODING);
+    CHECK(start == 2 && end == 4);
+    CHECK_EQ(mailslot_encode_error("ab\xCE\xA9" "c", 5, MAILSLOT_ENC_UTF16LE,
+                                   &start, &end), 0);
+    CHECK_EQ(mailslot_encode_error("a\xC3", 2, MAILSLOT_ENC_UTF8, &start,
+                                   &end), MAILSLOT_EENCODING);
+    CHECK(start == 1 && end == 2);
+    CHECK_EQ(mailslot_encode_error("a", 1, MAILSLOT_ENC_AUTO, &start, &end),
+             MAILSLOT_EINVAL);
+    CHECK_EQ(mailslot_decode_error("a", 1, 0, NULL, &end, NULL),
+             MAILSLOT_EINVAL);
+}
+
+/* The detection report agrees with the pick and says why. */
+static void
+test_detection_report(void)
+{
+    mailslot_detection d;
+    const char greek[] = "\x95\x03\xbb\x03\xbb\x03\xb7\x03\xbd\x03";
+
+    memset(&d, 0, sizeof d);
+    d.size = sizeof d;
+    CHECK_EQ(mailslot_detection_size(), sizeof d);
+    CHECK_EQ(mailslot_detect_encoding_ex(greek, 10, &d), MAILSLOT_ENC_UTF16LE);
+    CHECK_EQ(d.encoding, MAILSLOT_ENC_UTF16LE);
+    CHECK(d.cost[MAILSLOT_ENC_UTF16LE] >= 0);
+    CHECK(d.cost[MAILSLOT_ENC_UTF16LE] < d.cost[MAILSLOT_ENC_UTF8]);
+    CHECK(d.cost[MAILSLOT_ENC_UTF16LE] < d.cost[MAILSLOT_ENC_ANSI]);
+    CHECK_STR(d.reason, "the lowest cost");
+    CHECK_EQ(mailslot_detect_encoding(greek, 10), MAILSLOT_ENC_UTF16LE);
+    CHECK_EQ(mailslot_detect_encoding_ex("\xFF\xFE" "a\0", 4, &d),
+             MAILSLOT_ENC_UTF16LE);
+    CHECK_STR(d.reason, "byte order mark FF FE");
+    CHECK_EQ(d.cost[MAILSLOT_ENC_UTF8], -1);
+    CHECK_EQ(mailslot_detect_encoding_ex("abc", 3, &d), MAILSLOT_ENC_UTF8);
+    CHECK_EQ(d.cost[MAILSLOT_ENC_UTF16LE], -1);
+    d.size = 4;
+    CHECK_EQ(mailslot_detect_encoding_ex("abc", 3, &d), MAILSLOT_EINVAL);
+    CHECK_EQ(mailslot_detect_encoding_ex("abc", 3, NULL), MAILSLOT_EINVAL);
+}
+
 static void
 test_bad_arguments(void)
 {
@@ -593,6 +661,8 @@ main(int argc, char **argv)
     }
     run_table(argv[1]);
     test_bad_arguments();
+    test_error_spans();
+    test_detection_report();
     test_buffer_sizes();
     test_large();
     test_encoding_names();

@@ -195,6 +195,9 @@ typedef struct mailslot_options {
                                   default: every up broadcast interface */
     const char *netbios_scope; /* [MAILSLOT_NETBIOS_SCOPE]; default none */
     uint32_t remote_port;      /* [MAILSLOT_REMOTE_PORT]; default 138 */
+    int32_t encoding;          /* reader: what its writers send, for text
+                                  reads (mailslot_read_text_alloc); a
+                                  MAILSLOT_ENC_* value, default AUTO (0) */
 } mailslot_options;
 
 #define MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS 5000
@@ -203,7 +206,7 @@ typedef struct mailslot_options {
 
 #define MAILSLOT_OPTIONS_INIT                                                \
     { sizeof(mailslot_options), 0, 0, MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS, 0,    \
-      0, NULL, NULL, NULL, NULL, 0 }
+      0, NULL, NULL, NULL, NULL, 0, 0 }
 
 /* Fill *opts with the defaults (the runtime twin of MAILSLOT_OPTIONS_INIT). */
 MAILSLOT_API void MAILSLOT_CALL mailslot_options_init(mailslot_options *opts);
@@ -265,6 +268,27 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_get_info(mailslot_reader *r,
 /* Scalar twins for FFI callers: next size (-1 none) and count; <0 errors. */
 MAILSLOT_API int64_t MAILSLOT_CALL mailslot_next_size(mailslot_reader *r);
 MAILSLOT_API int64_t MAILSLOT_CALL mailslot_count(mailslot_reader *r);
+
+/* The reader's text encoding (a MAILSLOT_ENC_* value), or < 0 errors. */
+MAILSLOT_API int MAILSLOT_CALL mailslot_reader_encoding(mailslot_reader *r);
+
+/* For mailslot_read_text_alloc(): the reader's own encoding. */
+#define MAILSLOT_ENC_READER (-1)
+
+/*
+ * Read the next message as text: mailslot_read_alloc(), then decode it
+ * (mailslot_decode()) with ENCODING, or with the reader's encoding (the
+ * option "encoding", AUTO unless the reader said what its writers send)
+ * when ENCODING is MAILSLOT_ENC_READER.  FLAGS: MAILSLOT_TEXT_STRICT or 0.
+ * *TEXT gets UTF-8 text (NUL-terminated, *LEN bytes without the NUL);
+ * release it with mailslot_free().  When strict decoding fails the call
+ * returns MAILSLOT_EENCODING and *TEXT holds the message's raw bytes
+ * instead (*LEN of them), so the message is never lost; see
+ * mailslot_decode_error().  Other errors as mailslot_read_alloc(), plus
+ * MAILSLOT_EINVAL for a bad encoding or flag.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_read_text_alloc(mailslot_reader *r,
+    char **text, size_t *len, int32_t timeout_ms, int encoding, int flags);
 
 /* Change the reader's default read timeout (ms, 0 poll, -1 forever). */
 MAILSLOT_API int MAILSLOT_CALL mailslot_set_timeout(mailslot_reader *r,
@@ -460,6 +484,24 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_decode(const void *data, size_t len,
 MAILSLOT_API int MAILSLOT_CALL mailslot_decode_w(const void *data,
     size_t len, int encoding, int flags, uint16_t *out, size_t cap,
     size_t *outlen);
+
+/*
+ * Where strict decoding fails, for error messages that point at it (as
+ * Python's UnicodeDecodeError does): 0 when DATA decodes in ENCODING
+ * without error; MAILSLOT_EENCODING with [*START, *END) the byte offsets
+ * in DATA of the first invalid part.  *USED (may be NULL) gets the
+ * encoding applied (AUTO resolved).  MAILSLOT_EINVAL as mailslot_decode().
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_decode_error(const void *data,
+    size_t len, int encoding, size_t *start, size_t *end, int *used);
+
+/*
+ * Where encoding fails: 0 when the UTF-8 TEXT encodes in ENCODING;
+ * MAILSLOT_EENCODING with [*START, *END) the byte offsets in TEXT of the
+ * first part that is not valid UTF-8 or has no form in ENCODING.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_encode_error(const char *text,
+    size_t len, int encoding, size_t *start, size_t *end);
 
 /*
  * Which encoding AUTO picks for DATA: one of the MAILSLOT_ENC_* values

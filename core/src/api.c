@@ -29,6 +29,8 @@ take_options(const mailslot_options *in, mailslot_options *out)
     out->size = sizeof *out;
     if (out->read_timeout_ms < -1 || out->write_timeout_ms < -1)
         return MAILSLOT_EINVAL;
+    if (out->encoding < MAILSLOT_ENC_AUTO || out->encoding > MAILSLOT_ENC_CP1252)
+        return MAILSLOT_EINVAL;
     return 0;
 }
 
@@ -171,6 +173,68 @@ mailslot_read_alloc(mailslot_reader *r, void **data, size_t *len,
         free(buf);
         need = *len;
     }
+}
+
+int MAILSLOT_CALL
+mailslot_reader_encoding(mailslot_reader *r)
+{
+    if (r == NULL)
+        return fail(MAILSLOT_EINVAL);
+    return mailslot__plat_encoding(r);
+}
+
+/* Decode the message DATA (LEN bytes) into a new NUL-terminated buffer. */
+static int
+decode_alloc(const void *data, size_t len, int encoding, int flags,
+    char **text, size_t *outlen)
+{
+    size_t need = 0;
+    int rc = mailslot_decode(data, len, encoding, flags, NULL, 0, &need);
+
+    if (rc != 0 && rc != MAILSLOT_EBUFFER)
+        return rc;
+    if (need == SIZE_MAX || (*text = malloc(need + 1)) == NULL)
+        return MAILSLOT_ENOMEM;
+    rc = mailslot_decode(data, len, encoding, flags, *text, need + 1, outlen);
+    if (rc != 0) {
+        free(*text);
+        *text = NULL;
+    }
+    return rc;
+}
+
+int MAILSLOT_CALL
+mailslot_read_text_alloc(mailslot_reader *r, char **text, size_t *len,
+    int32_t timeout_ms, int encoding, int flags)
+{
+    void *data;
+    size_t n;
+    int rc;
+
+    if (text == NULL || len == NULL)
+        return fail(MAILSLOT_EINVAL);
+    *text = NULL;
+    *len = 0;
+    if (encoding == MAILSLOT_ENC_READER) {
+        encoding = mailslot_reader_encoding(r);
+        if (encoding < 0)
+            return encoding;
+    }
+    if (encoding < MAILSLOT_ENC_AUTO || encoding > MAILSLOT_ENC_CP1252 ||
+        (flags & ~MAILSLOT_TEXT_STRICT) != 0)
+        return fail(MAILSLOT_EINVAL);
+    rc = mailslot_read_alloc(r, &data, &n, timeout_ms);
+    if (rc != 0)
+        return rc;
+    rc = decode_alloc(data, n, encoding, flags, text, len);
+    if (rc == MAILSLOT_EENCODING) {
+        /* Strict decoding failed: hand back the message itself. */
+        *text = data;
+        *len = n;
+        return fail(rc);
+    }
+    free(data);
+    return rc != 0 ? fail(rc) : 0;
 }
 
 int MAILSLOT_CALL

@@ -29,6 +29,8 @@ int mailslot__plat_read(mailslot_reader *r, void *buf, size_t cap,
     size_t *len, int32_t timeout_ms);
 int mailslot__plat_info(mailslot_reader *r, mailslot_info *info);
 int mailslot__plat_set_timeout(mailslot_reader *r, int32_t timeout_ms);
+/* The reader's text encoding, from its options (never fails). */
+int mailslot__plat_encoding(mailslot_reader *r);
 int mailslot__plat_reader_fd(mailslot_reader *r, intptr_t *fd);
 /* Post MSG to window HWND on arrivals (0 stops); POSIX: MAILSLOT_ENOTSUP. */
 int mailslot__plat_notify_window(mailslot_reader *r, intptr_t hwnd,

@@ -103,6 +103,7 @@ struct sink {
     size_t cap; /* in bytes, or in units for FORM_UNITS */
     size_t len; /* produced or needed so far, same unit as cap */
     int full;   /* once a character did not fit, nothing more is stored */
+    size_t bad_start, bad_end; /* input offsets of an encoding failure */
 };
 
 static void
@@ -113,6 +114,18 @@ sink_init(struct sink *k, enum form form, void *out, size_t cap)
     k->cap = out != NULL ? cap : 0;
     k->len = 0;
     k->full = 0;
+    k->bad_start = k->bad_end = 0;
+}
+
+/* Return RC; when it is an encoding failure, note where in the input. */
+static int
+fail_at(struct sink *k, int rc, size_t start, size_t end)
+{
+    if (rc == MAILSLOT_EENCODING) {
+        k->bad_start = start;
+        k->bad_end = end;
+    }
+    return rc;
 }
 
 /* Encode CP as bytes of a byte form; 0 when the form has no CP. */
@@ -252,15 +265,15 @@ feed_utf8(const unsigned char *s, size_t len, int strict, struct sink *k)
         }
         n = mailslot__utf8_decode1(s + i, len - i, &cp);
         if (n == 0) {
-            if (strict) {
-                return MAILSLOT_EENCODING;
-            }
             n = mailslot__utf8_invalid_len(s + i, len - i);
+            if (strict) {
+                return fail_at(k, MAILSLOT_EENCODING, i, i + n);
+            }
             cp = REPLACEMENT;
         }
         rc = sink_put(k, cp);
         if (rc != 0) {
-            return rc;
+            return fail_at(k, rc, i, i + n);
         }
         i += n;
     }
@@ -284,13 +297,14 @@ feed_utf16le(const unsigned char *s, size_t len, int strict, struct sink *k)
         }
         size_t n = utf16_decode1(a, i + 1 < units, b, &cp);
         if (n == 0 && strict) {
-            return MAILSLOT_EENCODING;
+            return fail_at(k, MAILSLOT_EENCODING, 2 * i, 2 * i + 2);
         }
         rc = sink_put(k, cp);
         i += n != 0 ? n : 1;
     }
     if (rc == 0 && len % 2 != 0) {
-        rc = strict ? MAILSLOT_EENCODING : sink_put(k, REPLACEMENT);
+        rc = strict ? fail_at(k, MAILSLOT_EENCODING, len - 1, len)
+                    : sink_put(k, REPLACEMENT);
     }
     return rc;
 }
@@ -340,14 +354,14 @@ feed_codepage(const unsigned char *s, size_t len, int strict, struct sink *k,
         n = decode1(s + i, len - i, &cp);
         if (n == 0) {
             if (strict) {
-                return MAILSLOT_EENCODING;
+                return fail_at(k, MAILSLOT_EENCODING, i, i + 1);
             }
             n = 1;
             cp = REPLACEMENT;
         }
         int rc = sink_put(k, cp);
         if (rc != 0) {
-            return rc;
+            return fail_at(k, rc, i, i + n);
         }
         i += n;
     }
@@ -561,6 +575,8 @@ detect(const unsigned char *s, size_t len, int full, mailslot_detection *d)
     return best;
 }
 
+static enum form form_of(int encoding);
+
 /* Decode S in ENCODING (AUTO resolved here) into the sink. */
 static int
 decode_into(const unsigned char *s, size_t len, int encoding, int strict,
@@ -633,6 +649,49 @@ mailslot_detect_encoding(const void *data, size_t len)
         return MAILSLOT_EINVAL;
     }
     return detect(data, len, 0, NULL);
+}
+
+int MAILSLOT_CALL
+mailslot_decode_error(const void *data, size_t len, int encoding,
+                      size_t *start, size_t *end, int *used)
+{
+    struct reading r;
+    struct sink k;
+    int rc = check_args(data, len, encoding, 1, 0, NULL, 0, NULL);
+
+    if (rc != 0 || start == NULL || end == NULL) {
+        return rc != 0 ? rc : MAILSLOT_EINVAL;
+    }
+    if (encoding == MAILSLOT_ENC_AUTO) {
+        encoding = detect(data, len, 0, NULL);
+    }
+    if (used != NULL) {
+        *used = encoding;
+    }
+    reading_init(&r, encoding, data, len);
+    sink_init(&k, FORM_UTF8, NULL, 0);
+    rc = reading_feed(&r, 1, &k);
+    /* The reading may start after a BOM. */
+    *start = (size_t)(r.s - (const unsigned char *)data) + k.bad_start;
+    *end = (size_t)(r.s - (const unsigned char *)data) + k.bad_end;
+    return rc;
+}
+
+int MAILSLOT_CALL
+mailslot_encode_error(const char *text, size_t len, int encoding,
+                      size_t *start, size_t *end)
+{
+    struct sink k;
+    int rc = check_args(text, len, encoding, 0, 0, NULL, 0, NULL);
+
+    if (rc != 0 || start == NULL || end == NULL) {
+        return rc != 0 ? rc : MAILSLOT_EINVAL;
+    }
+    sink_init(&k, form_of(encoding), NULL, 0);
+    rc = feed_utf8((const unsigned char *)text, len, 1, &k);
+    *start = k.bad_start;
+    *end = k.bad_end;
+    return rc;
 }
 
 size_t MAILSLOT_CALL

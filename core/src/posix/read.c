@@ -363,6 +363,12 @@ mailslot__plat_info(mailslot_reader *r, mailslot_info *info)
 }
 
 int
+mailslot__plat_encoding(mailslot_reader *r)
+{
+    return r->encoding; /* set once, at creation */
+}
+
+int
 mailslot__plat_set_timeout(mailslot_reader *r, int32_t timeout_ms)
 {
     int rc;

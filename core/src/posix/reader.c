@@ -403,6 +403,7 @@ new_reader(const mailslot__name *name, const mailslot_options *opts)
     r->sock = r->bell = r->lockfd = r->evfd = r->epfd = -1;
     r->max_size = opts->max_message_size;
     r->timeout_ms = opts->read_timeout_ms;
+    r->encoding = opts->encoding;
     r->limit_msgs = opts->queue_limit_msgs ? opts->queue_limit_msgs
                                            : MAILSLOT_DEFAULT_QUEUE_MSGS;
     r->limit_bytes = opts->queue_limit_bytes ? opts->queue_limit_bytes

@@ -37,6 +37,7 @@ struct mailslot_reader {
     pthread_t thread;
     uint32_t max_size;
     int32_t timeout_ms;
+    int32_t encoding;    /* MAILSLOT_ENC_* for text reads (options) */
     uint32_t limit_msgs;
     uint64_t limit_bytes;
     unsigned char *scratch; /* one datagram, MAX_MESSAGE + 1 bytes */

@@ -49,6 +49,7 @@ new_reader(const mailslot__name *name, const mailslot_options *opts)
     r->slot = INVALID_HANDLE_VALUE;
     r->max_size = opts->max_message_size;
     r->timeout_ms = opts->read_timeout_ms;
+    r->encoding = opts->encoding;
     memcpy(r->display, name->display, sizeof r->display);
     InitializeCriticalSection(&r->mu);
     InitializeConditionVariable(&r->idle_cv);
@@ -304,6 +305,12 @@ mailslot__plat_info(mailslot_reader *r, mailslot_info *info)
     }
     LeaveCriticalSection(&r->mu);
     return rc;
+}
+
+int
+mailslot__plat_encoding(mailslot_reader *r)
+{
+    return r->encoding; /* set once, at creation */
 }
 
 int

@@ -38,6 +38,7 @@ struct mailslot_reader {
     int notify_due;     /* post at the next sight of a queued message */
     uint32_t max_size;
     int32_t timeout_ms;
+    int32_t encoding;    /* MAILSLOT_ENC_* for text reads (options) */
     WCHAR path[MAILSLOT__WIN_PATH_MAX];
     char display[MAILSLOT__NAME_MAX + 1];
 };

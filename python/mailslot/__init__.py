@@ -202,20 +202,27 @@ class Mailslot(_c.Reader):
 
     __slots__ = ("_waiters", "__weakref__")
 
-    def __new__(cls, name, max_size=0, timeout=None):
+    def __new__(cls, name, max_size=0, timeout=None, encoding="auto"):
         """Create the slot NAME; see :func:`create`."""
-        self = _c._create(cls, name, max_size, timeout)
+        self = _c._create(cls, name, max_size, timeout, encoding)
         self._waiters = None
         return self
 
-    def read_text(self, encoding="auto", errors="replace", timeout=_DEFAULT):
+    def read_text(self, encoding=None, errors="replace", timeout=_DEFAULT):
         """Read the next message and decode it as :func:`decode` does.
 
-        ENCODING is ``"auto"`` (recognise UTF-16LE, UTF-8 and ANSI),
-        ``"utf-8"``, ``"utf-16le"`` or ``"ansi"``; ERRORS is ``"replace"``
-        or ``"strict"``.  They are checked before anything is read.
-        TIMEOUT defaults to the slot's timeout.
+        ENCODING defaults to the slot's :attr:`encoding` (what
+        :func:`create` was told its writers send, ``"auto"`` unless said);
+        it may be ``"auto"`` (recognise UTF-16LE, UTF-8 and ANSI),
+        ``"utf-8"``, ``"utf-16le"``, ``"ansi"`` or ``"cp1252"``, in any
+        spelling Python's codecs accept.  An explicit encoding never
+        guesses.  ERRORS is ``"replace"`` or ``"strict"``; strict raises
+        :class:`UnicodeDecodeError`, whose ``.object`` is the message's
+        bytes, so nothing is lost.  Both are checked before anything is
+        read.  TIMEOUT defaults to the slot's timeout.
         """
+        if encoding is None:
+            encoding = self.encoding
         decode(b"", encoding, errors)
         data = self.read() if timeout is _DEFAULT else self.read(timeout)
         return decode(data, encoding, errors)
@@ -338,16 +345,20 @@ def _set_done(future):
         future.set_result(None)
 
 
-def create(name, max_size=0, timeout=None):
+def create(name, max_size=0, timeout=None, encoding="auto"):
     """Create the mailslot NAME and return it as a :class:`Mailslot`.
 
     NAME is ``\\\\.\\mailslot\\a\\b`` or the short form ``a\\b`` / ``a/b``
     (local names only).  MAX_SIZE is the largest message accepted in bytes
     (0: any).  TIMEOUT is the default read timeout in seconds: None (the
-    default) blocks, 0 only looks.  Raises :class:`Exists` when a live
-    reader has the name, and :class:`InvalidName` for a bad name.
+    default) blocks, 0 only looks.  ENCODING says what the writers send,
+    for :meth:`Mailslot.read_text`: ``"auto"`` (the default) recognises
+    UTF-8, UTF-16LE and ANSI; ``"utf-8"``, ``"utf-16le"``, ``"ansi"`` or
+    ``"cp1252"`` decode as told, never guessing.  Raises :class:`Exists`
+    when a live reader has the name, :class:`InvalidName` for a bad name
+    and LookupError for an unknown encoding.
     """
-    return Mailslot(name, max_size, timeout)
+    return Mailslot(name, max_size, timeout, encoding)
 
 
 # ---------------------------------------------------------------------------

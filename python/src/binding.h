@@ -37,6 +37,10 @@ module_state *ms_state(PyObject *module);
 PyObject *ms_raise(PyObject *module, int code, PyObject *name);
 PyObject *ms_raise_os(PyObject *module, int code, int os_error,
     PyObject *name);
+/* The MAILSLOT_ENC_* value for an encoding NAME in any spelling the core
+ * takes, or -1 with LookupError set; and the canonical name of a value. */
+int ms_encoding_code(const char *name);
+const char *ms_encoding_name(int encoding);
 /* Raise ValueError for an operation on a closed object; returns NULL. */
 PyObject *ms_raise_closed(const char *what);
 /* Raise TypeError "WHAT must be EXPECTED, not TYPE"; returns NULL. */
@@ -81,6 +85,7 @@ PyObject *ms_message_bytes(PyObject *module, PyObject *data,
 extern PyType_Spec ms_reader_spec;
 extern PyType_Spec ms_writer_spec;
 PyObject *ms_reader_new(PyObject *module, PyTypeObject *cls, PyObject *name,
+    int encoding,
     uint32_t max_size, int32_t timeout_ms);
 PyObject *ms_writer_new(PyObject *module, PyTypeObject *cls, PyObject *name);
 

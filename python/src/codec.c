@@ -11,19 +11,62 @@
 
 #include "binding.h"
 
-/* The MAILSLOT_ENC_* value for NAME, or -1 with LookupError set. */
-static int
-encoding_code(const char *name)
+int
+ms_encoding_code(const char *name)
 {
     int enc = mailslot_encoding_from_name(name);
 
     if (enc < 0) {
         PyErr_Format(PyExc_LookupError,
             "unknown mailslot encoding: '%s' (use 'auto', 'utf-8', "
-            "'utf-16le' or 'ansi')", name);
+            "'utf-16le', 'ansi' or 'cp1252')", name);
         return -1;
     }
     return enc;
+}
+
+const char *
+ms_encoding_name(int encoding)
+{
+    static const char *const names[] = {
+        "auto", "utf-8", "utf-16le", "ansi", "cp1252"
+    };
+
+    return encoding >= 0 && encoding <= MAILSLOT_ENC_CP1252
+        ? names[encoding] : "unknown";
+}
+
+/* The str index of byte offset OFF in its UTF-8 form UTF8: the number of
+ * characters that start before OFF. */
+static Py_ssize_t
+str_index(const char *utf8, size_t off)
+{
+    Py_ssize_t index = 0;
+
+    for (size_t i = 0; i < off; i++)
+        index += ((unsigned char)utf8[i] & 0xC0) != 0x80;
+    return index;
+}
+
+/* Raise UnicodeEncodeError for the str TEXT (UTF8: its UTF-8 form, N
+ * bytes) that ENC cannot hold; returns NULL. */
+static PyObject *
+raise_encode_error(PyObject *text, const char *utf8, size_t n, int enc)
+{
+    size_t start = 0, end = 0;
+    PyObject *exc;
+
+    if (mailslot_encode_error(utf8, n, enc, &start, &end) !=
+            MAILSLOT_EENCODING)
+        start = end = 0;
+    exc = PyObject_CallFunction(PyExc_UnicodeEncodeError, "sOnns",
+        ms_encoding_name(enc), text, str_index(utf8, start),
+        str_index(utf8, end), "character not representable in this encoding");
+    if (exc != NULL) {
+        PyErr_SetObject(PyExc_UnicodeEncodeError, exc);
+        Py_DECREF(exc);
+    }
+    return NULL;
 }
 
 PyObject *
@@ -59,7 +102,7 @@ encode_text(PyObject *module, PyObject *text, const char *encoding,
     size_t need = 0;
     int enc, rc;
 
-    enc = encoding_code(encoding);
+    enc = ms_encoding_code(encoding);
     if (enc < 0)
         return NULL;
     /* Lone surrogates go through as the core's UTF-8 input would carry
@@ -68,6 +111,10 @@ encode_text(PyObject *module, PyObject *text, const char *encoding,
     if (utf8 == NULL || PyBytes_AsStringAndSize(utf8, &p, &n) < 0)
         goto done;
     rc = mailslot_encode(p, (size_t)n, enc, flags, NULL, 0, &need);
+    if (rc == MAILSLOT_EENCODING) {
+        raise_encode_error(text, p, (size_t)n, enc);
+        goto done;
+    }
     if (rc != 0 && rc != MAILSLOT_EBUFFER) {
         ms_raise_os(module, rc, 0, NULL);
         goto done;
@@ -139,17 +186,46 @@ errors_flags(const char *errors)
     return -1;
 }
 
-/* Decode LEN bytes at P with the core into a str, or NULL. */
+/* Raise UnicodeDecodeError for the bytes object DATA that strict
+ * decoding with ENC refused; returns NULL. */
 static PyObject *
-decode_bytes(PyObject *module, const char *p, size_t len, int enc,
-    int flags)
+raise_decode_error(PyObject *data, int enc)
 {
+    size_t start = 0, end = 0;
+    int used = enc;
+    char reason[48];
+    PyObject *exc;
+
+    if (mailslot_decode_error(PyBytes_AsString(data),
+            (size_t)PyBytes_Size(data), enc, &start, &end, &used) !=
+            MAILSLOT_EENCODING)
+        start = end = 0;
+    snprintf(reason, sizeof reason, "invalid %s data",
+        ms_encoding_name(used));
+    exc = PyObject_CallFunction(PyExc_UnicodeDecodeError, "sOnns",
+        ms_encoding_name(used), data, (Py_ssize_t)start, (Py_ssize_t)end,
+        reason);
+    if (exc != NULL) {
+        PyErr_SetObject(PyExc_UnicodeDecodeError, exc);
+        Py_DECREF(exc);
+    }
+    return NULL;
+}
+
+/* Decode the bytes object DATA with the core into a str, or NULL. */
+static PyObject *
+decode_bytes(PyObject *module, PyObject *data, int enc, int flags)
+{
+    const char *p = PyBytes_AsString(data);
+    size_t len = (size_t)PyBytes_Size(data);
     PyObject *text = NULL;
     size_t need = 0;
     char *buf;
     int rc;
 
     rc = mailslot_decode(p, len, enc, flags, NULL, 0, &need);
+    if (rc == MAILSLOT_EENCODING)
+        return raise_decode_error(data, enc);
     if (rc != 0 && rc != MAILSLOT_EBUFFER)
         return ms_raise_os(module, rc, 0, NULL);
     buf = PyMem_Malloc(need + 1);
@@ -174,8 +250,9 @@ const char ms_decode_doc[] =
     "on POSIX).  'utf-8', 'utf-16le' and 'ansi' force an encoding.\n"
     "Trailing NUL terminators are dropped; NULs inside the text stay.\n\n"
     "ERRORS 'replace' (the default) turns invalid input into U+FFFD;\n"
-    "'strict' raises mailslot.Error (errname 'encoding') instead.  Other\n"
-    "handlers and unknown encodings raise LookupError.";
+    "'strict' raises UnicodeDecodeError instead (its .object is DATA,\n"
+    ".start and .end point at the first invalid bytes).  Other handlers\n"
+    "and unknown encodings raise LookupError.";
 
 PyObject *
 ms_decode(PyObject *module, PyObject *args, PyObject *kwargs)
@@ -183,31 +260,27 @@ ms_decode(PyObject *module, PyObject *args, PyObject *kwargs)
     static char *kwlist[] = { "data", "encoding", "errors", NULL };
     PyObject *data, *b, *text;
     const char *encoding = "auto", *errors = "replace";
-    char *p;
-    Py_ssize_t n;
     int enc, flags;
 
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|ss", kwlist, &data,
             &encoding, &errors))
         return NULL;
-    enc = encoding_code(encoding);
+    enc = ms_encoding_code(encoding);
     flags = enc < 0 ? -1 : errors_flags(errors);
     if (flags < 0)
         return NULL;
     b = ms_bytes_like(data, "data", "a bytes-like object");
-    if (b == NULL || PyBytes_AsStringAndSize(b, &p, &n) < 0) {
-        Py_XDECREF(b);
+    if (b == NULL)
         return NULL;
-    }
-    text = decode_bytes(module, p, (size_t)n, enc, flags);
+    text = decode_bytes(module, b, enc, flags);
     Py_DECREF(b);
     return text;
 }
 
 const char ms_detect_encoding_doc[] =
     "detect_encoding($module, data, /)\n--\n\n"
-    "The encoding decode(DATA) would pick with 'auto': 'utf-8',\n"
-    "'utf-16le' or 'ansi'.";
+    "The encoding decode(DATA) picks with 'auto': 'utf-8', 'utf-16le' or\n"
+    "'ansi'; the same choice as the C library, Lua and AutoHotkey make.";
 
 PyObject *
 ms_detect_encoding(PyObject *module, PyObject *data)
@@ -224,15 +297,7 @@ ms_detect_encoding(PyObject *module, PyObject *data)
     }
     enc = mailslot_detect_encoding(p, (size_t)n);
     Py_DECREF(b);
-    switch (enc) {
-    case MAILSLOT_ENC_UTF16LE:
-        return PyUnicode_FromString("utf-16le");
-    case MAILSLOT_ENC_ANSI:
-        return PyUnicode_FromString("ansi");
-    case MAILSLOT_ENC_UTF8:
-        return PyUnicode_FromString("utf-8");
-    default:
-        return ms_raise_os(module, enc < 0 ? enc : MAILSLOT_EINVAL, 0,
-            NULL);
-    }
+    if (enc < 0)
+        return ms_raise_os(module, enc, 0, NULL);
+    return PyUnicode_FromString(ms_encoding_name(enc));
 }

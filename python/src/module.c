@@ -198,19 +198,24 @@ max_size_from_py(PyObject *obj, uint32_t *out)
 static PyObject *
 mod_create(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = { "cls", "name", "max_size", "timeout", NULL };
+    static char *kwlist[] = { "cls", "name", "max_size", "timeout",
+        "encoding", NULL };
     PyObject *cls, *name, *max_obj = NULL, *timeout = Py_None;
+    const char *encoding = "auto";
     uint32_t max_size = 0;
     int32_t ms;
+    int enc;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|OO", kwlist, &cls,
-            &name, &max_obj, &timeout))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|OOs", kwlist, &cls,
+            &name, &max_obj, &timeout, &encoding))
         return NULL;
     if (check_class(cls, ms_state(module)->reader_type) < 0 ||
         (max_obj != NULL && max_size_from_py(max_obj, &max_size) < 0) ||
-        ms_timeout_from_py(timeout, &ms) < 0)
+        ms_timeout_from_py(timeout, &ms) < 0 ||
+        (enc = ms_encoding_code(encoding)) < 0)
         return NULL;
-    return ms_reader_new(module, (PyTypeObject *)cls, name, max_size, ms);
+    return ms_reader_new(module, (PyTypeObject *)cls, name, enc, max_size,
+        ms);
 }
 
 static PyObject *
@@ -309,7 +314,7 @@ mod_set_origin_type(PyObject *module, PyObject *type)
 static PyMethodDef module_methods[] = {
     { "_create", (PyCFunction)(void (*)(void))mod_create,
       METH_VARARGS | METH_KEYWORDS,
-      "_create(cls, name, max_size=0, timeout=None)\n--\n\n"
+      "_create(cls, name, max_size=0, timeout=None, encoding='auto')\n--\n\n"
       "Create the slot NAME and return a new CLS (a Reader subclass)." },
     { "_open", mod_open, METH_VARARGS,
       "_open(cls, name)\n--\n\n"

@@ -409,6 +409,13 @@ reader_get_name(ReaderObject *self, void *closure)
 }
 
 static PyObject *
+reader_get_encoding(ReaderObject *self, void *closure)
+{
+    return PyUnicode_FromString(
+        ms_encoding_name(mailslot_reader_encoding(self->r)));
+}
+
+static PyObject *
 reader_get_closed(ReaderObject *self, void *closure)
 {
     return PyBool_FromLong(self->closed);
@@ -416,7 +423,7 @@ reader_get_closed(ReaderObject *self, void *closure)
 
 PyObject *
 ms_reader_new(PyObject *module, PyTypeObject *cls, PyObject *name,
-    uint32_t max_size, int32_t timeout_ms)
+    int encoding, uint32_t max_size, int32_t timeout_ms)
 {
     mailslot_options opts = MAILSLOT_OPTIONS_INIT;
     mailslot_reader *r = NULL;
@@ -430,6 +437,7 @@ ms_reader_new(PyObject *module, PyTypeObject *cls, PyObject *name,
         return NULL;
     opts.max_message_size = max_size;
     opts.read_timeout_ms = timeout_ms;
+    opts.encoding = encoding;
     rc = mailslot_create(PyBytes_AsString(name_b), &opts, &r);
     Py_DECREF(name_b);
     if (rc != 0)
@@ -538,6 +546,11 @@ static PyGetSetDef reader_getset[] = {
       "The name the slot was created with.", NULL },
     { "closed", (getter)reader_get_closed, NULL,
       "True once close() was called.", NULL },
+    { "encoding", (getter)reader_get_encoding, NULL,
+      "What the slot's writers send, as create() was told: 'auto' (the\n"
+      "default: recognise UTF-8, UTF-16LE and ANSI), 'utf-8', 'utf-16le',\n"
+      "'ansi' or 'cp1252'.  read_text() uses it unless told otherwise.",
+      NULL },
     { "timeout", (getter)reader_get_timeout, (setter)reader_set_timeout,
       "The default read timeout in seconds (None: wait for ever).", NULL },
     { NULL, NULL, NULL, NULL, NULL }

@@ -69,7 +69,12 @@ def test_row(op, encoding, flags, given, expected):
         call = lambda: mailslot.encode(unescape(given), encoding,
                                        nul="nul" in flags)
         want = None if expected.startswith("!") else unhex(expected)
-    if want is None:
+    if expected == "!encoding":
+        # Text errors are Python's own, as its codecs raise them.
+        error = UnicodeDecodeError if op == "decode" else UnicodeEncodeError
+        with pytest.raises(error):
+            call()
+    elif want is None:
         with pytest.raises(mailslot.Error) as info:
             call()
         assert info.value.errname == expected[1:]
@@ -93,5 +98,71 @@ def test_read_text_uses_the_same_codec(slot, name):
     mailslot.send(name, b"a\xffb")
     assert slot.read_text(encoding="utf-8") == "a\ufffdb"
     mailslot.send(name, b"a\xffb")
-    with pytest.raises(mailslot.Encoding):
+    mailslot.send(name, b"next")
+    with pytest.raises(UnicodeDecodeError) as info:
         slot.read_text(encoding="utf-8", errors="strict")
+    # The message is not lost: the exception carries its bytes.
+    assert info.value.object == b"a\xffb"
+    assert (info.value.start, info.value.end) == (1, 2)
+    assert info.value.encoding == "utf-8"
+    assert slot.read() == b"next"
+
+
+def test_strict_decode_points_at_the_bad_bytes():
+    with pytest.raises(UnicodeDecodeError) as info:
+        mailslot.decode(b"ok\xe2\x82!", "utf-8", "strict")
+    e = info.value
+    assert (e.encoding, e.object, e.start, e.end) == (
+        "utf-8", b"ok\xe2\x82!", 2, 4)
+    assert isinstance(e, ValueError)          # as Python's codecs raise it
+    with pytest.raises(UnicodeDecodeError) as info:
+        mailslot.decode(b"a\x00\x00\xd8", "utf_16_le", "strict")
+    assert (info.value.encoding, info.value.start, info.value.end) == (
+        "utf-16le", 2, 4)
+    # AUTO names the encoding it chose.
+    with pytest.raises(UnicodeDecodeError) as info:
+        mailslot.decode(b"\xef\xbb\xbfa\xff", errors="strict")
+    assert (info.value.encoding, info.value.start) == ("utf-8", 4)
+
+
+def test_strict_encode_points_at_the_character():
+    with pytest.raises(UnicodeEncodeError) as info:
+        mailslot.encode("a\u20ac\u03a9b", "cp1252")
+    e = info.value
+    assert (e.encoding, e.object, e.start, e.end) == (
+        "cp1252", "a\u20ac\u03a9b", 2, 3)
+    with pytest.raises(UnicodeEncodeError) as info:
+        mailslot.encode("ab\ud800", "utf-8")
+    assert (info.value.start, info.value.end) == (2, 3)
+    with pytest.raises(UnicodeEncodeError):
+        mailslot.send("never/sent", "\u03a9", encoding="ansi")
+
+
+def test_pythons_spellings_of_encodings():
+    assert mailslot.encode("h\u00e9", "UTF_16_LE") == b"h\x00\xe9\x00"
+    assert mailslot.encode("h\u00e9", "utf_8") == b"h\xc3\xa9"
+    assert mailslot.encode("\u20ac", "windows-1252") == b"\x80"
+    assert mailslot.decode(b"\x80", "cp1252") == "\u20ac"
+    with pytest.raises(LookupError):
+        mailslot.decode(b"x", "utf-32")
+
+
+def test_a_reader_says_what_its_writers_send(name):
+    data = "caf\u00e9".encode("utf-8")
+    with mailslot.create(name, timeout=1, encoding="cp1252") as slot:
+        assert slot.encoding == "cp1252"
+        mailslot.send(name, data)
+        mailslot.send(name, data)
+        mailslot.send(name, data)
+        assert slot.read_text() == "caf\u00c3\u00a9"     # never guessed
+        assert slot.read_text(encoding="auto") == "caf\u00e9"
+        assert slot.read_text(encoding="utf-8") == "caf\u00e9"
+    with mailslot.create(name, timeout=1) as slot:
+        assert slot.encoding == "auto"
+        mailslot.send(name, "\u0395\u03bb\u03bb\u03ac\u03b4\u03b1",
+                      encoding="utf-16le")
+        assert slot.read_text() == "\u0395\u03bb\u03bb\u03ac\u03b4\u03b1"
+    # A bad encoding creates nothing: the name stays free.
+    with pytest.raises(LookupError):
+        mailslot.create(name, encoding="klingon")
+    mailslot.create(name).close()

@@ -91,6 +91,15 @@ lmailslot_check_encoding(lua_State *L, int arg, int if_nil)
     return enc;
 }
 
+const char *
+lmailslot_encoding_name(int enc)
+{
+    static const char *const names[] = {"auto", "utf-8", "utf-16le", "ansi",
+                                        "cp1252"};
+
+    return enc >= 0 && enc <= MAILSLOT_ENC_CP1252 ? names[enc] : "unknown";
+}
+
 /* Encoding makes no guesses: "auto" is only for reading. */
 static int
 check_write_encoding(lua_State *L, int arg, int if_nil)
@@ -322,6 +331,19 @@ l_decode(lua_State *L)
     return rc == 0 ? 1 : lmailslot_push_failure(L, rc);
 }
 
+/* mailslot.detect_encoding(bytes) -> "utf-8" | "utf-16le" | "ansi":
+ * what decode() picks with "auto", as every binding picks it. */
+static int
+l_detect_encoding(lua_State *L)
+{
+    size_t len;
+    const char *data = luaL_checklstring(L, 1, &len);
+
+    lua_pushstring(L, lmailslot_encoding_name(
+                          mailslot_detect_encoding(data, len)));
+    return 1;
+}
+
 /* clang-format off */
 static const luaL_Reg module_functions[] = {
     { "create", lmailslot_create },
@@ -329,6 +351,7 @@ static const luaL_Reg module_functions[] = {
     { "send", l_send },
     { "encode", l_encode },
     { "decode", l_decode },
+    { "detect_encoding", l_detect_encoding },
     { NULL, NULL },
 };
 /* clang-format on */

@@ -204,12 +204,13 @@ reader_read_origin(lua_State *L)
     return 2;
 }
 
-/* slot:read_text([encoding [, timeout]]) -> UTF-8 text | failure */
+/* slot:read_text([encoding [, timeout]]) -> UTF-8 text | failure; the
+ * encoding defaults to the slot's (create's option, "auto" unless said) */
 static int
 reader_read_text(lua_State *L)
 {
     reader_box *box = check_reader(L, 1);
-    int enc = lmailslot_check_encoding(L, 2, MAILSLOT_ENC_AUTO);
+    int enc = lmailslot_check_encoding(L, 2, mailslot_reader_encoding(box->r));
     int32_t timeout = lmailslot_check_timeout(L, 3, MAILSLOT_TIMEOUT_DEFAULT);
     const char *data;
     size_t len;
@@ -295,6 +296,16 @@ reader_settimeout(lua_State *L)
     return 1;
 }
 
+/* slot:getencoding() -> what the writers send, as create() was told */
+static int
+reader_getencoding(lua_State *L)
+{
+    reader_box *box = check_reader(L, 1);
+
+    lua_pushstring(L, lmailslot_encoding_name(mailslot_reader_encoding(box->r)));
+    return 1;
+}
+
 /* slot:getfd() -> descriptor that polls readable while messages wait */
 static int
 reader_getfd(lua_State *L)
@@ -365,14 +376,21 @@ check_create_options(lua_State *L, int arg, mailslot_options *opts)
             luaL_argcheck(L, lua_type(L, -1) == LUA_TNUMBER, arg,
                           "option 'timeout' must be a number of seconds");
             opts->read_timeout_ms = lmailslot_to_ms(L, -1, arg);
+        } else if (strcmp(key, "encoding") == 0) {
+            luaL_argcheck(L, lua_type(L, -1) == LUA_TSTRING, arg,
+                          "option 'encoding' must be a string");
+            opts->encoding = mailslot_encoding_from_name(lua_tostring(L, -1));
+            luaL_argcheck(L, opts->encoding >= 0, arg,
+                          "option 'encoding' is not a known encoding");
         } else {
-            luaL_argerror(L, arg, "unknown option (known: max_size, timeout)");
+            luaL_argerror(L, arg,
+                          "unknown option (known: max_size, timeout, encoding)");
         }
         lua_pop(L, 1);
     }
 }
 
-/* mailslot.create(name [, {max_size=, timeout=}]) -> slot | failure */
+/* mailslot.create(name [, {max_size=, timeout=, encoding=}]) -> slot | failure */
 int
 lmailslot_create(lua_State *L)
 {
@@ -413,6 +431,7 @@ static const luaL_Reg reader_methods[] = {
     { "info", reader_info },
     { "settimeout", reader_settimeout },
     { "getfd", reader_getfd },
+    { "getencoding", reader_getencoding },
     { "close", reader_close },
     { NULL, NULL },
 };

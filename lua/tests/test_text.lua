@@ -160,4 +160,41 @@ T.test("every successful encode row through w:write", function()
     T.eq(slot:info().count, 0, "refused texts sent nothing")
 end)
 
+T.test("a reader says what its writers send", function()
+    local name = T.name("text")
+    local bytes = "caf\u{E9}"                    -- UTF-8 bytes
+    do
+        local slot <close> = assert(mailslot.create(name,
+            { timeout = 1, encoding = "cp1252" }))
+        T.eq(slot:getencoding(), "cp1252")
+        for _ = 1, 3 do
+            assert(mailslot.send(name, bytes))
+        end
+        T.eq(slot:read_text(), "caf\u{C3}\u{A9}", "never guessed")
+        T.eq(slot:read_text("auto"), "caf\u{E9}")
+        T.eq(slot:read_text("UTF_8"), "caf\u{E9}", "Python's spelling")
+    end
+    do
+        local slot <close> = assert(mailslot.create(name, { timeout = 1 }))
+        T.eq(slot:getencoding(), "auto")
+        assert(mailslot.send(name, "\u{395}\u{3BB}\u{3BB}\u{3AC}\u{3B4}\u{3B1}",
+            "utf-16le"))
+        T.eq(slot:read_text(), "\u{395}\u{3BB}\u{3BB}\u{3AC}\u{3B4}\u{3B1}")
+    end
+    -- A bad option raises (misuse) and creates nothing.
+    T.ok(not pcall(mailslot.create, name, { encoding = "klingon" }))
+    T.ok(not pcall(mailslot.create, name, { encoding = 8 }))
+    local slot <close> = assert(mailslot.create(name))
+end)
+
+T.test("detect_encoding picks what every binding picks", function()
+    T.eq(mailslot.detect_encoding("h\0\xE9\0"), "utf-16le")
+    T.eq(mailslot.detect_encoding("\xE9"), "ansi")
+    T.eq(mailslot.detect_encoding("\u{E9}"), "utf-8")
+    -- BOM-less Chinese in UTF-16LE, as a "W" program writes it.
+    T.eq(mailslot.detect_encoding("\x60\x4F\x7D\x59\x16\x4E\x4C\x75"),
+        "utf-16le")
+    T.eq(mailslot.detect_encoding("Bush hid the facts"), "utf-8")
+end)
+
 T.done()

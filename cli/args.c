@@ -140,7 +140,7 @@ cli_parse_encoding(const char *cmd, const char *s)
 
     if (enc < 0) {
         cli_usage_error(cmd, "unknown encoding \"%s\" (use auto, utf-8, "
-            "utf-16le or ansi)", s);
+            "utf-16le, ansi or cp1252)", s);
         return -1;
     }
     return enc;

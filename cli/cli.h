@@ -86,6 +86,8 @@ int cli_flush_stdout(void);
 /* The commands.  Each takes the words after its name and returns the
  * exit status. */
 int cli_listen(int argc, char **argv);
+/* listen --inspect: print how AUTO reads one message (inspect.c). */
+int cli_inspect(const char *name, const void *data, size_t len);
 int cli_send(int argc, char **argv);
 int cli_list(int argc, char **argv);
 /* bridge_posix.c, or bridge_none.c where the system bridges itself. */

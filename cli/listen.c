@@ -20,8 +20,12 @@ static const char listen_help[] =
     "Options:\n"
     "  --raw              write the exact message bytes, with no newline\n"
     "  --hex              print the bytes in lowercase hex, one line each\n"
-    "  --encoding E       decode messages as E: auto (the default: guess\n"
-    "                     UTF-16LE, UTF-8 or ANSI), utf-8, utf-16le, ansi\n"
+    "  --encoding E       decode messages as E: auto (the default: weigh\n"
+    "                     UTF-8, UTF-16LE and ANSI and pick the most\n"
+    "                     plausible), utf-8, utf-16le, ansi or cp1252;\n"
+    "                     a named encoding is never second-guessed\n"
+    "  --inspect          show how auto reads each message: size, hex,\n"
+    "                     every reading with its cost, the pick and why\n"
     "  --count N          exit after N messages\n"
     "  --timeout S        fail if no message arrives within S seconds\n"
     "                     (fractions allowed; counted per message)\n"
@@ -43,6 +47,7 @@ enum {
     OPT_MAX_SIZE,
     OPT_READY,
     OPT_ORIGIN,
+    OPT_INSPECT,
     NUM_OPTS
 };
 
@@ -55,10 +60,11 @@ static const cli_option listen_opts[NUM_OPTS] = {
     { "max-size", 1 },
     { "ready", 1 },
     { "origin", 0 },
+    { "inspect", 0 },
 };
 
 /* How each message is written to stdout. */
-enum output_mode { OUT_TEXT, OUT_RAW, OUT_HEX };
+enum output_mode { OUT_TEXT, OUT_RAW, OUT_HEX, OUT_INSPECT };
 
 typedef struct listen_config {
     const char *name;
@@ -71,23 +77,27 @@ typedef struct listen_config {
     int origin;               /* print where each message came from */
 } listen_config;
 
-/* Pick the output mode; --raw, --hex and --encoding exclude each other. */
+/* Pick the output mode; --raw, --hex, --inspect and --encoding exclude
+ * each other. */
 static int
 parse_mode(const cli_args *args, listen_config *cfg)
 {
     int given = (args->value[OPT_RAW] != NULL) +
         (args->value[OPT_HEX] != NULL) +
+        (args->value[OPT_INSPECT] != NULL) +
         (args->value[OPT_ENCODING] != NULL);
 
     if (given > 1)
         return cli_usage_error("listen",
-            "--raw, --hex and --encoding exclude each other");
+            "--raw, --hex, --inspect and --encoding exclude each other");
     cfg->mode = OUT_TEXT;
     cfg->encoding = MAILSLOT_ENC_AUTO;
     if (args->value[OPT_RAW] != NULL)
         cfg->mode = OUT_RAW;
     if (args->value[OPT_HEX] != NULL)
         cfg->mode = OUT_HEX;
+    if (args->value[OPT_INSPECT] != NULL)
+        cfg->mode = OUT_INSPECT;
     if (args->value[OPT_ENCODING] != NULL) {
         cfg->encoding = cli_parse_encoding("listen",
             args->value[OPT_ENCODING]);
@@ -213,6 +223,9 @@ print_message(const listen_config *cfg, const void *data, size_t len)
         fwrite(data, 1, len, stdout);
     } else if (cfg->mode == OUT_HEX) {
         print_hex(data, len);
+    } else if (cfg->mode == OUT_INSPECT) {
+        if (cli_inspect(cfg->name, data, len) != CLI_OK)
+            return CLI_FAIL;
     } else if (print_text(cfg, data, len) != CLI_OK) {
         return CLI_FAIL;
     }

@@ -189,6 +189,34 @@ roundtrip "ansi encodes é as e9" "e9" --hex -- --encoding ansi "é"
 roundtrip "listen auto-decodes ansi bytes" "é" -- --encoding ansi "é"
 roundtrip "listen --encoding ansi decodes as windows-1252" "Ã©" \
     --encoding ansi -- "é"
+roundtrip "listen auto-decodes BOM-less Greek UTF-16LE" "Ελληνικά" \
+    -- --encoding utf-16le "Ελληνικά"
+roundtrip "listen auto-decodes BOM-less Japanese UTF-16LE" "こんにちは" \
+    -- --encoding utf-16le "こんにちは"
+roundtrip "cp1252 is windows-1252 everywhere" "80" --hex -- --encoding cp1252 "€"
+
+# --inspect: each reading with its cost, the pick and why.
+new_name
+if start_listener "$NAME" "$WORK/insp.out" --count 2 --inspect; then
+    "$M" send "$NAME" --encoding utf-16le "Ελληνικά"
+    "$M" send "$NAME" "Bush hid the facts"
+    wait_listener
+    if [ $LRC -eq 0 ] &&
+        grep -q '^16 bytes: 95 03 bb 03 bb 03 b7 03 bd 03 b9 03 ba 03 ac 03$' \
+            "$WORK/insp.out" &&
+        grep -q '^  utf-16le .* "Ελληνικά"  <- picked$' "$WORK/insp.out" &&
+        grep -q '^  picked: utf-16le, by the lowest cost$' "$WORK/insp.out" &&
+        grep -q '^  picked: utf-8, by the lowest cost$' "$WORK/insp.out" &&
+        grep -q '^  ansi .*"•\\x03»\\x03' "$WORK/insp.out"; then
+        pass "--inspect shows every reading, the pick and the reason"
+    else
+        fail "--inspect shows every reading" "$(cat "$WORK/insp.out")"
+    fi
+else
+    fail "--inspect shows every reading" "no listener"
+fi
+expect_usage "--inspect and --raw exclude each other" \
+    "$M" listen x --inspect --raw
 
 # --raw keeps every byte, NULs included, and adds no newline.
 new_name

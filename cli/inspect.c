@@ -1,0 +1,103 @@
+/*
+ * inspect.c -- "mailslot listen --inspect": what AUTO saw in a message.
+ * For each message: its size and bytes in hex, each reading (UTF-8,
+ * UTF-16LE, ANSI) with its cost, and the pick with its reason, all from
+ * mailslot_detect_encoding_ex(), so the guess shown is the one every
+ * binding makes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailslot.h"
+
+#include "cli.h"
+
+/* Print UTF-8 TEXT (N bytes) quoted, with controls and the characters that
+ * reorder or hide text escaped, so a reading never disturbs the terminal. */
+static void
+print_quoted(const char *text, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)text;
+
+    putchar('"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = p[i];
+        if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') {
+            printf(c == '"' || c == '\\' ? "\\%c" : "\\x%02x", c);
+        } else if (c == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 &&
+                   p[i + 1] <= 0x9F) {
+            printf("\\u%04x", p[++i]); /* C1 controls */
+        } else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x80 &&
+                   ((p[i + 2] >= 0x8E && p[i + 2] <= 0x8F) ||
+                    (p[i + 2] >= 0xAA && p[i + 2] <= 0xAE))) {
+            printf("\\u20%02x", p[i + 2] - 0x80); /* bidi marks, overrides */
+            i += 2;
+        } else {
+            putchar((int)c);
+        }
+    }
+    putchar('"');
+}
+
+static void
+print_reading(const char *label, int enc, const void *data, size_t len,
+    const mailslot_detection *d)
+{
+    size_t need = 0;
+    char *text;
+
+    printf("  %-9s", label);
+    /* (The cost is "-" for a reading that cannot be: UTF-16LE of odd
+     * length, or any reading but the one a BOM names.) */
+    if (d->cost[enc] >= 0)
+        printf(" %9.2f bits  ", (double)d->cost[enc] / 100.0);
+    else
+        printf(" %9s       ", "-");
+    if (mailslot_decode(data, len, enc, 0, NULL, 0, &need) !=
+            MAILSLOT_EBUFFER && need != 0) {
+        fputs("(cannot decode)\n", stdout);
+        return;
+    }
+    text = malloc(need + 1);
+    if (text != NULL &&
+        mailslot_decode(data, len, enc, 0, text, need + 1, &need) == 0)
+        print_quoted(text, need);
+    free(text);
+    fputs(enc == d->encoding ? "  <- picked\n" : "\n", stdout);
+}
+
+int
+cli_inspect(const char *name, const void *data, size_t len)
+{
+    static const struct {
+        const char *label;
+        int encoding;
+    } readings[] = {
+        { "utf-8", MAILSLOT_ENC_UTF8 },
+        { "utf-16le", MAILSLOT_ENC_UTF16LE },
+        { "ansi", MAILSLOT_ENC_ANSI },
+    };
+    const unsigned char *p = data;
+    mailslot_detection d;
+    int rc;
+
+    memset(&d, 0, sizeof d);
+    d.size = sizeof d;
+    rc = mailslot_detect_encoding_ex(data, len, &d);
+    if (rc < 0) {
+        cli_error("listen", name, rc);
+        return CLI_FAIL;
+    }
+    printf("%zu bytes:", len);
+    for (size_t i = 0; i < len; i++)
+        printf(" %02x", p[i]);
+    printf("\n  reading        cost        text (lower cost: more "
+        "plausible)\n");
+    for (size_t i = 0; i < sizeof readings / sizeof readings[0]; i++)
+        print_reading(readings[i].label, readings[i].encoding, data, len,
+            &d);
+    printf("  picked: %s, by %s\n\n", readings[d.encoding - 1].label,
+        d.reason);
+    return CLI_OK;
+}

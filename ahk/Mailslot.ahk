@@ -7,8 +7,10 @@
 ;
 ; Names: "\\.\mailslot\a\b" or the short form "a\b"; case-insensitive.
 ; Text is sent as UTF-8 unless you ask for "UTF-16LE" or "ANSI"; reading
-; decodes "auto" (UTF-16LE, UTF-8 or ANSI, whatever the writer sent), so
-; messages from the raw Win32 API, VBScript or other languages read right.
+; decodes "auto" unless the reader says what its writers send: auto weighs
+; UTF-16LE, UTF-8 and ANSI and picks the most plausible text, so messages
+; from the raw Win32 API, VBScript or other languages read right (a message
+; of one or two characters can still fool it: name the encoding then).
 ; Failures throw an Error: e.Message is the library's message, e.Extra and
 ; e.Name its short name ("timeout", "not_found", "exists", "too_big", ...),
 ; e.Code the library's code and e.OSError the Windows error behind it.
@@ -26,9 +28,13 @@ class Mailslot {
 
     ; Create the mailslot NAME and become its reader.  MAXSIZE: largest
     ; message in bytes, 0 = any.  TIMEOUT: the default read timeout in ms,
-    ; 0 = do not wait (Windows' default), -1 = forever.
-    static Create(name, maxSize := 0, timeout := 0) {
+    ; 0 = do not wait (Windows' default), -1 = forever.  ENCODING: what the
+    ; writers send, for Read, TryRead and OnMessage: "auto" (recognise
+    ; UTF-8, UTF-16LE and ANSI), "UTF-8", "UTF-16LE", "ANSI" or "CP1252";
+    ; a named encoding is never second-guessed.
+    static Create(name, maxSize := 0, timeout := 0, encoding := "auto") {
         this._Load()
+        enc := this._EncodingCode(encoding)
         opts := Buffer(DllCall("mailslot\mailslot_options_size", "UPtr"), 0)
         DllCall("mailslot\mailslot_options_init", "Ptr", opts)
         ; size_t size; uint32 max_message_size; int32 read_timeout_ms; ...
@@ -38,7 +44,7 @@ class Mailslot {
         rc := DllCall("mailslot\mailslot_create_w", "WStr", name, "Ptr", opts
             , "Ptr*", &r, "Int")
         this._Check(rc, "Mailslot.Create")
-        return Mailslot.Reader(r)
+        return Mailslot.Reader(r, enc)
     }
 
     ; Open the mailslot NAME for writing ("\\host\mailslot\x" and
@@ -70,24 +76,32 @@ class Mailslot {
     }
 
     class Reader {
-        __New(ptr) {
+        __New(ptr, enc := 0) {
             this.Ptr := ptr
+            this._enc := enc
             this._callback := 0
             this.Name := StrGet(DllCall("mailslot\mailslot_reader_name"
                 , "Ptr", ptr, "Ptr"), "UTF-8")
         }
 
-        ; The next message as text (decoded "auto").  TIMEOUT in ms: 0 do
-        ; not wait, -1 forever, omitted: the reader's timeout.  Throws
-        ; (e.Extra = "timeout") when no message came in time.
-        Read(timeout?) {
+        ; The next message as text, decoded in the reader's encoding (see
+        ; Create) or in ENCODING.  TIMEOUT in ms: 0 do not wait, -1
+        ; forever, omitted: the reader's timeout.  Throws (e.Extra =
+        ; "timeout") when no message came in time.
+        Read(timeout?, encoding?) {
+            enc := IsSet(encoding) ? Mailslot._EncodingCode(encoding) : this._enc
             this._ReadAlloc(IsSet(timeout) ? timeout : -2, &p, &len)
-            try return Mailslot._Decode(p, len)
+            try return Mailslot._Decode(p, len, enc)
             finally DllCall("mailslot\mailslot_free", "Ptr", p)
         }
 
-        ; Like Read, but returns false on a timeout instead of throwing and
-        ; puts the text in TEXT.
+        ; What the writers send, as Create was told ("auto" by default).
+        Encoding {
+            get => ["auto", "UTF-8", "UTF-16LE", "ANSI", "CP1252"][this._enc + 1]
+        }
+
+        ; Like Read (in the reader's encoding), but returns false on a
+        ; timeout instead of throwing and puts the text in TEXT.
         TryRead(&text, timeout?) {
             t := IsSet(timeout) ? timeout : -2
             p := 0, len := 0
@@ -96,7 +110,7 @@ class Mailslot {
             if (rc = -5)  ; MAILSLOT_ETIMEOUT
                 return false
             Mailslot._Check(rc, "Mailslot.Reader.TryRead")
-            try text := Mailslot._Decode(p, len)
+            try text := Mailslot._Decode(p, len, this._enc)
             finally DllCall("mailslot\mailslot_free", "Ptr", p)
             return true
         }
@@ -270,13 +284,18 @@ class Mailslot {
         throw e
     }
 
-    ; TEXT as message bytes in ENCODING, in a Buffer of the exact size.
-    static _Encode(text, encoding, nul) {
-        ename := Buffer(StrPut(encoding, "UTF-8"))
-        StrPut(encoding, ename, "UTF-8")
+    ; The library's number for the encoding NAME (any spelling it takes).
+    static _EncodingCode(name) {
+        ename := Buffer(StrPut(name, "UTF-8"))
+        StrPut(name, ename, "UTF-8")
         enc := DllCall("mailslot\mailslot_encoding_from_name", "Ptr", ename
             , "Int")
-        this._Check(enc, "Mailslot encoding '" encoding "'")
+        return this._Check(enc, "Mailslot encoding '" name "'")
+    }
+
+    ; TEXT as message bytes in ENCODING, in a Buffer of the exact size.
+    static _Encode(text, encoding, nul) {
+        enc := this._EncodingCode(encoding)
         flags := nul ? 1 : 0   ; MAILSLOT_TEXT_NUL
         units := StrLen(text)
         need := 0
@@ -293,16 +312,16 @@ class Mailslot {
         return buf
     }
 
-    ; The LEN message bytes at P as text, decoded "auto".
-    static _Decode(p, len) {
+    ; The LEN message bytes at P as text, decoded in ENC (0: "auto").
+    static _Decode(p, len, enc := 0) {
         units := 0
         rc := DllCall("mailslot\mailslot_decode_w", "Ptr", p, "UPtr", len
-            , "Int", 0, "Int", 0, "Ptr", 0, "UPtr", 0, "UPtr*", &units, "Int")
+            , "Int", enc, "Int", 0, "Ptr", 0, "UPtr", 0, "UPtr*", &units, "Int")
         if (rc != -7)
             this._Check(rc, "Mailslot decode")
         buf := Buffer(units * 2 + 2)
         rc := DllCall("mailslot\mailslot_decode_w", "Ptr", p, "UPtr", len
-            , "Int", 0, "Int", 0, "Ptr", buf, "UPtr", units + 1, "UPtr*", &units
+            , "Int", enc, "Int", 0, "Ptr", buf, "UPtr", units + 1, "UPtr*", &units
             , "Int")
         this._Check(rc, "Mailslot decode")
         return StrGet(buf, units, "UTF-16")

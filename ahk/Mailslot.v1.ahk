@@ -25,8 +25,12 @@ class Mailslot {
     static _readers := {}
     static _notifyMsg := 0
 
-    Create(name, maxSize := 0, timeout := 0) {
+    ; ENCODING: what the writers send, for Read, TryRead and OnMessage:
+    ; "auto" (recognise UTF-8, UTF-16LE and ANSI), "UTF-8", "UTF-16LE",
+    ; "ANSI" or "CP1252"; a named encoding is never second-guessed.
+    Create(name, maxSize := 0, timeout := 0, encoding := "auto") {
         Mailslot._Load()
+        enc := Mailslot._EncodingCode(encoding)
         VarSetCapacity(opts, DllCall("mailslot\mailslot_options_size", "UPtr"), 0)
         DllCall("mailslot\mailslot_options_init", "Ptr", &opts)
         ; size_t size; uint32 max_message_size; int32 read_timeout_ms; ...
@@ -36,7 +40,7 @@ class Mailslot {
         rc := DllCall("mailslot\mailslot_create_w", "WStr", name, "Ptr", &opts
             , "Ptr*", r, "Int")
         Mailslot._Check(rc, "Mailslot.Create")
-        return new Mailslot.Reader(r)
+        return new Mailslot.Reader(r, enc)
     }
 
     Open(name) {
@@ -62,23 +66,35 @@ class Mailslot {
     }
 
     class Reader {
-        __New(ptr) {
+        __New(ptr, enc := 0) {
             this.Ptr := ptr
+            this._enc := enc
             this._callback := 0
             this.Name := StrGet(DllCall("mailslot\mailslot_reader_name"
                 , "Ptr", ptr, "Ptr"), "UTF-8")
         }
 
-        ; The next message as text; TIMEOUT in ms (0 no wait, -1 forever,
-        ; -2 the reader's).  Throws (e.Extra = "timeout") if none came.
-        Read(timeout := -2) {
+        ; The next message as text, in the reader's encoding (see Create)
+        ; or in ENCODING; TIMEOUT in ms (0 no wait, -1 forever, -2 the
+        ; reader's).  Throws (e.Extra = "timeout") if none came.
+        Read(timeout := -2, encoding := "") {
+            enc := encoding = "" ? this._enc : Mailslot._EncodingCode(encoding)
             this._ReadAlloc(timeout, p, len)
-            text := Mailslot._Decode(p, len)
+            text := Mailslot._Decode(p, len, enc)
             DllCall("mailslot\mailslot_free", "Ptr", p)
             return text
         }
 
-        ; Like Read, but returns false on a timeout and puts the text in TEXT.
+        ; What the writers send, as Create was told ("auto" by default).
+        Encoding[] {
+            get {
+                names := ["auto", "UTF-8", "UTF-16LE", "ANSI", "CP1252"]
+                return names[this._enc + 1]
+            }
+        }
+
+        ; Like Read (in the reader's encoding), but returns false on a
+        ; timeout and puts the text in TEXT.
         TryRead(ByRef text, timeout := -2) {
             p := 0, len := 0
             rc := DllCall("mailslot\mailslot_read_alloc", "Ptr", this._Handle()
@@ -86,7 +102,7 @@ class Mailslot {
             if (rc = -5)  ; MAILSLOT_ETIMEOUT
                 return false
             Mailslot._Check(rc, "Mailslot.Reader.TryRead")
-            text := Mailslot._Decode(p, len)
+            text := Mailslot._Decode(p, len, this._enc)
             DllCall("mailslot\mailslot_free", "Ptr", p)
             return true
         }
@@ -257,13 +273,18 @@ class Mailslot {
         throw e
     }
 
-    ; TEXT as message bytes in ENCODING, into BUF; returns the size.
-    _Encode(text, encoding, nul, ByRef buf) {
-        VarSetCapacity(ename, StrPut(encoding, "UTF-8"), 0)
-        StrPut(encoding, &ename, "UTF-8")
+    ; The library's number for the encoding NAME (any spelling it takes).
+    _EncodingCode(name) {
+        VarSetCapacity(ename, StrPut(name, "UTF-8"), 0)
+        StrPut(name, &ename, "UTF-8")
         enc := DllCall("mailslot\mailslot_encoding_from_name", "Ptr", &ename
             , "Int")
-        Mailslot._Check(enc, "Mailslot encoding '" encoding "'")
+        return Mailslot._Check(enc, "Mailslot encoding '" name "'")
+    }
+
+    ; TEXT as message bytes in ENCODING, into BUF; returns the size.
+    _Encode(text, encoding, nul, ByRef buf) {
+        enc := Mailslot._EncodingCode(encoding)
         ; UTF-16 first, whatever the build's own string format is.
         VarSetCapacity(wide, StrPut(text, "UTF-16") * 2, 0)
         units := StrPut(text, &wide, "UTF-16") - 1
@@ -282,15 +303,16 @@ class Mailslot {
         return need
     }
 
-    _Decode(p, len) {
+    ; The LEN message bytes at P as text, decoded in ENC (0: "auto").
+    _Decode(p, len, enc := 0) {
         units := 0
         rc := DllCall("mailslot\mailslot_decode_w", "Ptr", p, "UPtr", len
-            , "Int", 0, "Int", 0, "Ptr", 0, "UPtr", 0, "UPtr*", units, "Int")
+            , "Int", enc, "Int", 0, "Ptr", 0, "UPtr", 0, "UPtr*", units, "Int")
         if (rc != -7)
             Mailslot._Check(rc, "Mailslot decode")
         VarSetCapacity(wide, units * 2 + 2, 0)
         rc := DllCall("mailslot\mailslot_decode_w", "Ptr", p, "UPtr", len
-            , "Int", 0, "Int", 0, "Ptr", &wide, "UPtr", units + 1, "UPtr*", units
+            , "Int", enc, "Int", 0, "Ptr", &wide, "UPtr", units + 1, "UPtr*", units
             , "Int")
         Mailslot._Check(rc, "Mailslot decode")
         return StrGet(&wide, units, "UTF-16")

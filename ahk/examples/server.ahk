@@ -7,7 +7,10 @@
 ;   message is a message, not "nothing there";
 ; - the text reads right whatever the client sent: UTF-8, UTF-16 (Unicode
 ;   AutoHotkey, W functions) or ANSI (VBScript, ANSI AutoHotkey), with or
-;   without the trailing NUL;
+;   without the trailing NUL, in any script: the reader's "auto" encoding
+;   weighs the three readings and picks the most plausible text.  A message
+;   of one or two characters can still fool it; if you know what your
+;   clients send, say so: Mailslot.Create(slotName, 0, 0, "UTF-16LE");
 ; - failures are exceptions with a clear message, e.g. "a mailslot of that
 ;   name already exists (exists)" when the server runs twice.
 ; Stop it from the tray icon; closing the script closes the mailslot.

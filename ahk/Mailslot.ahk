@@ -11,9 +11,12 @@
 ; UTF-16LE, UTF-8 and ANSI and picks the most plausible text, so messages
 ; from the raw Win32 API, VBScript or other languages read right (a message
 ; of one or two characters can still fool it: name the encoding then).
-; Failures throw an Error: e.Message is the library's message, e.Extra and
-; e.Name its short name ("timeout", "not_found", "exists", "too_big", ...),
-; e.Code the library's code and e.OSError the Windows error behind it.
+; Failures throw AutoHotkey's own classes: TimeoutError when no message
+; came in time, ValueError for a bad argument or name, and otherwise a
+; Mailslot.Error (an OSError).  e.Message is the library's message, e.Extra
+; its short name ("timeout", "not_found", "exists", "too_big", ...), e.Code
+; the library's code; a Mailslot.Error's e.Number is the Windows error
+; behind it (0 if none).  So `catch TimeoutError` works.
 ;
 ; mailslot.dll is looked for next to this file: x64\mailslot.dll or
 ; x86\mailslot.dll (by A_PtrSize), then mailslot64.dll / mailslot32.dll,
@@ -22,7 +25,12 @@
 #Requires AutoHotkey v2.0
 
 class Mailslot {
+    ; What every failure that is not a TimeoutError or ValueError throws.
+    class Error extends OSError {
+    }
+
     static _module := 0
+    static _ETIMEOUT := 0, _EBUFFER := 0   ; set by _Load, from the DLL
     static _readers := Map()   ; reader pointer -> ObjPtr(reader), for OnMessage
     static _notifyMsg := 0
 
@@ -37,9 +45,8 @@ class Mailslot {
         enc := this._EncodingCode(encoding)
         opts := Buffer(DllCall("mailslot\mailslot_options_size", "UPtr"), 0)
         DllCall("mailslot\mailslot_options_init", "Ptr", opts)
-        ; size_t size; uint32 max_message_size; int32 read_timeout_ms; ...
-        NumPut("UInt", maxSize, opts, A_PtrSize)
-        NumPut("Int", timeout, opts, A_PtrSize + 4)
+        NumPut("UInt", maxSize, opts, this._Offset("options.max_message_size"))
+        NumPut("Int", timeout, opts, this._Offset("options.read_timeout_ms"))
         r := 0
         rc := DllCall("mailslot\mailslot_create_w", "WStr", name, "Ptr", opts
             , "Ptr*", &r, "Int")
@@ -58,13 +65,14 @@ class Mailslot {
         return Mailslot.Writer(w)
     }
 
-    ; Open NAME, write TEXT as one message, close.
+    ; Open NAME, write TEXT as one message, close; returns the bytes sent.
     static Send(name, text, encoding := "UTF-8", nul := false) {
         this._Load()
         buf := this._Encode(text, encoding, nul)
         rc := DllCall("mailslot\mailslot_send_w", "WStr", name, "Ptr", buf
             , "UPtr", buf.Size, "Int")
         this._Check(rc, "Mailslot.Send")
+        return buf.Size
     }
 
     ; The library's version, "MAJOR.MINOR.PATCH".
@@ -107,7 +115,7 @@ class Mailslot {
             p := 0, len := 0
             rc := DllCall("mailslot\mailslot_read_alloc", "Ptr", this._Handle()
                 , "Ptr*", &p, "UPtr*", &len, "Int", t, "Int")
-            if (rc = -5)  ; MAILSLOT_ETIMEOUT
+            if (rc = Mailslot._ETIMEOUT)
                 return false
             Mailslot._Check(rc, "Mailslot.Reader.TryRead")
             try text := Mailslot._Decode(p, len, this._enc)
@@ -133,13 +141,12 @@ class Mailslot {
             rc := DllCall("mailslot\mailslot_get_info", "Ptr", this._Handle()
                 , "Ptr", info, "Int")
             Mailslot._Check(rc, "Mailslot.Reader.Info")
-            ; size_t size; uint32 max; int64 next_size (8-aligned);
-            ; uint32 count; int32 read_timeout_ms
-            off := A_PtrSize = 8 ? 16 : 8
-            return { MaxSize: NumGet(info, A_PtrSize, "UInt")
-                , NextSize: NumGet(info, off, "Int64")
-                , Count: NumGet(info, off + 8, "UInt")
-                , Timeout: NumGet(info, off + 12, "Int") }
+            return { MaxSize: NumGet(info
+                    , Mailslot._Offset("info.max_message_size"), "UInt")
+                , NextSize: NumGet(info, Mailslot._Offset("info.next_size"), "Int64")
+                , Count: NumGet(info, Mailslot._Offset("info.count"), "UInt")
+                , Timeout: NumGet(info
+                    , Mailslot._Offset("info.read_timeout_ms"), "Int") }
         }
 
         ; Number of queued messages.
@@ -182,6 +189,10 @@ class Mailslot {
             Mailslot._Check(rc, "Mailslot.Reader.OnMessage")
         }
 
+        ; `for text in reader`: the messages queued now, in the reader's
+        ; encoding; the loop ends when none is left (it never waits).
+        __Enum(numberOfVars) => (&text) => this.TryRead(&text, 0)
+
         ; Close the slot: unread messages are discarded, the name is freed.
         Close() {
             if !this.Ptr
@@ -196,7 +207,7 @@ class Mailslot {
 
         _Handle() {
             if !this.Ptr
-                throw Error("the mailslot reader is closed", -2, "closed")
+                throw ValueError("the mailslot reader is closed", -2, "closed")
             return this.Ptr
         }
 
@@ -215,19 +226,21 @@ class Mailslot {
 
         ; Write TEXT as one message: "UTF-8" (default), "UTF-16LE" or
         ; "ANSI" (the active code page); NUL appends a terminator for
-        ; readers that expect a C string.
+        ; readers that expect a C string.  Returns the bytes written.
         Write(text, encoding := "UTF-8", nul := false) {
             buf := Mailslot._Encode(text, encoding, nul)
-            this.WriteBytes(buf)
+            return this.WriteBytes(buf)
         }
 
-        ; Write SIZE bytes of BUF (a Buffer or an address) as one message.
+        ; Write SIZE bytes of BUF (a Buffer or an address) as one message;
+        ; returns SIZE.
         WriteBytes(buf, size?) {
             if !IsSet(size)
                 size := buf.Size
             rc := DllCall("mailslot\mailslot_write", "Ptr", this._Handle()
                 , "Ptr", buf, "UPtr", size, "Int")
             Mailslot._Check(rc, "Mailslot.Writer.Write")
+            return size
         }
 
         Close() {
@@ -241,7 +254,7 @@ class Mailslot {
 
         _Handle() {
             if !this.Ptr
-                throw Error("the mailslot writer is closed", -2, "closed")
+                throw ValueError("the mailslot writer is closed", -2, "closed")
             return this.Ptr
         }
     }
@@ -266,9 +279,27 @@ class Mailslot {
         if !this._module
             throw Error("the " bits "-bit mailslot.dll was not found next to "
                 . A_LineFile, -2, "not_found")
+        this._ETIMEOUT := this._Code("timeout")
+        this._EBUFFER := this._Code("buffer_too_small")
     }
 
-    ; Throw an Error for a negative library code; return CODE otherwise.
+    ; STR as a NUL-terminated UTF-8 Buffer, for the DLL's char* parameters.
+    static _Utf8(str) {
+        buf := Buffer(StrPut(str, "UTF-8"))
+        StrPut(str, buf, "UTF-8")
+        return buf
+    }
+
+    ; The library's code for the short error NAME (mailslot_errcode), and
+    ; the offset of a struct FIELD (mailslot_field_offset): runtime twins,
+    ; so no number or layout is written down here.
+    static _Code(name) => DllCall("mailslot\mailslot_errcode"
+        , "Ptr", this._Utf8(name), "Int")
+    static _Offset(field) => this._Check(DllCall("mailslot\mailslot_field_offset"
+        , "Ptr", this._Utf8(field), "Int"), "Mailslot field " field)
+
+    ; Throw for a negative library code (TimeoutError, ValueError or
+    ; Mailslot.Error); return CODE otherwise.
     static _Check(code, what) {
         if (code >= 0)
             return code
@@ -277,10 +308,15 @@ class Mailslot {
             , "Ptr"), "UTF-8")
         msg := StrGet(DllCall("mailslot\mailslot_strerror", "Int", code
             , "Ptr"), "UTF-8")
-        e := Error(msg, what, name)
-        e.Name := name
+        if (name = "timeout") {
+            e := TimeoutError(msg, what, name)
+        } else if (name = "invalid_argument" || name = "invalid_name") {
+            e := ValueError(msg, what, name)
+        } else {
+            e := Mailslot.Error(os, what, name)
+            e.Message := msg
+        }
         e.Code := code
-        e.OSError := os
         throw e
     }
 
@@ -290,7 +326,10 @@ class Mailslot {
         StrPut(name, ename, "UTF-8")
         enc := DllCall("mailslot\mailslot_encoding_from_name", "Ptr", ename
             , "Int")
-        return this._Check(enc, "Mailslot encoding '" name "'")
+        if (enc < 0)
+            throw ValueError("unknown encoding '" name "' (use auto, UTF-8, "
+                . "UTF-16LE, ANSI or CP1252)", -2, "invalid_argument")
+        return enc
     }
 
     ; TEXT as message bytes in ENCODING, in a Buffer of the exact size.
@@ -302,7 +341,7 @@ class Mailslot {
         rc := DllCall("mailslot\mailslot_encode_w", "WStr", text, "UPtr", units
             , "Int", enc, "Int", flags, "Ptr", 0, "UPtr", 0, "UPtr*", &need
             , "Int")
-        if (rc != -7)   ; MAILSLOT_EBUFFER: measured
+        if (rc != this._EBUFFER)   ; measured
             this._Check(rc, "Mailslot encode")
         buf := Buffer(need)
         rc := DllCall("mailslot\mailslot_encode_w", "WStr", text, "UPtr", units
@@ -317,14 +356,23 @@ class Mailslot {
         units := 0
         rc := DllCall("mailslot\mailslot_decode_w", "Ptr", p, "UPtr", len
             , "Int", enc, "Int", 0, "Ptr", 0, "UPtr", 0, "UPtr*", &units, "Int")
-        if (rc != -7)
+        if (rc != this._EBUFFER)   ; measured
             this._Check(rc, "Mailslot decode")
         buf := Buffer(units * 2 + 2)
         rc := DllCall("mailslot\mailslot_decode_w", "Ptr", p, "UPtr", len
             , "Int", enc, "Int", 0, "Ptr", buf, "UPtr", units + 1, "UPtr*", &units
             , "Int")
         this._Check(rc, "Mailslot decode")
-        return StrGet(buf, units, "UTF-16")
+        ; StrGet stops at a NUL; a NUL inside the text is text, so keep it.
+        text := "", pos := 0
+        while (pos < units) {
+            part := StrGet(buf.Ptr + 2 * pos, units - pos, "UTF-16")
+            text .= part
+            pos += StrLen(part)
+            if (pos < units)
+                text .= Chr(0), pos += 1
+        }
+        return text
     }
 
     ; A pointer as a map key: lParam and "Ptr*" may differ in sign on x86.

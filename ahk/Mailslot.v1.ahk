@@ -12,8 +12,10 @@
 ; Reading returns the text in the script's own string format (an ANSI
 ; build loses characters its code page does not have, as always).
 ; Failures throw an exception: e.Message is the library's message,
-; e.Extra and e.Name its short name, e.Code the code, e.OSError the
-; Windows error.  ReadBytes fills a variable (VarSetCapacity style) and
+; e.Extra its short name ("timeout", "invalid_name", "not_found", ...),
+; e.Code the library's code, e.Number the Windows error (0 if none).
+; Write and Send return the bytes written; `for i, text in reader` goes
+; through the messages queued now.  ReadBytes fills a variable (VarSetCapacity style) and
 ; returns the size, since v1 has no Buffer object.
 ;
 ; mailslot.dll is looked for next to this file: x64\mailslot.dll or
@@ -22,6 +24,7 @@
 
 class Mailslot {
     static _module := 0
+    static _ETIMEOUT := 0, _EBUFFER := 0   ; set by _Load, from the DLL
     static _readers := {}
     static _notifyMsg := 0
 
@@ -33,9 +36,8 @@ class Mailslot {
         enc := Mailslot._EncodingCode(encoding)
         VarSetCapacity(opts, DllCall("mailslot\mailslot_options_size", "UPtr"), 0)
         DllCall("mailslot\mailslot_options_init", "Ptr", &opts)
-        ; size_t size; uint32 max_message_size; int32 read_timeout_ms; ...
-        NumPut(maxSize, opts, A_PtrSize, "UInt")
-        NumPut(timeout, opts, A_PtrSize + 4, "Int")
+        NumPut(maxSize, opts, Mailslot._Offset("options.max_message_size"), "UInt")
+        NumPut(timeout, opts, Mailslot._Offset("options.read_timeout_ms"), "Int")
         r := 0
         rc := DllCall("mailslot\mailslot_create_w", "WStr", name, "Ptr", &opts
             , "Ptr*", r, "Int")
@@ -58,6 +60,7 @@ class Mailslot {
         rc := DllCall("mailslot\mailslot_send_w", "WStr", name, "Ptr", &buf
             , "UPtr", size, "Int")
         Mailslot._Check(rc, "Mailslot.Send")
+        return size
     }
 
     Version() {
@@ -99,7 +102,7 @@ class Mailslot {
             p := 0, len := 0
             rc := DllCall("mailslot\mailslot_read_alloc", "Ptr", this._Handle()
                 , "Ptr*", p, "UPtr*", len, "Int", timeout, "Int")
-            if (rc = -5)  ; MAILSLOT_ETIMEOUT
+            if (rc = Mailslot._ETIMEOUT)
                 return false
             Mailslot._Check(rc, "Mailslot.Reader.TryRead")
             text := Mailslot._Decode(p, len, this._enc)
@@ -125,11 +128,10 @@ class Mailslot {
             rc := DllCall("mailslot\mailslot_get_info", "Ptr", this._Handle()
                 , "Ptr", &info, "Int")
             Mailslot._Check(rc, "Mailslot.Reader.Info")
-            off := A_PtrSize = 8 ? 16 : 8
-            return { MaxSize: NumGet(info, A_PtrSize, "UInt")
-                , NextSize: NumGet(info, off, "Int64")
-                , Count: NumGet(info, off + 8, "UInt")
-                , Timeout: NumGet(info, off + 12, "Int") }
+            return { MaxSize: NumGet(info, Mailslot._Offset("info.max_message_size"), "UInt")
+                , NextSize: NumGet(info, Mailslot._Offset("info.next_size"), "Int64")
+                , Count: NumGet(info, Mailslot._Offset("info.count"), "UInt")
+                , Timeout: NumGet(info, Mailslot._Offset("info.read_timeout_ms"), "Int") }
         }
 
         Count[] {
@@ -173,6 +175,27 @@ class Mailslot {
             Mailslot._Check(rc, "Mailslot.Reader.OnMessage")
         }
 
+        ; `for i, text in reader`: the messages queued now, in the reader's
+        ; encoding; the loop ends when none is left (it never waits).
+        _NewEnum() {
+            return new Mailslot.Reader.Queued(this)
+        }
+
+        class Queued {
+            __New(reader) {
+                this.reader := reader
+                this.n := 0
+            }
+
+            Next(ByRef i, ByRef text := "") {
+                if !this.reader.TryRead(text, 0)
+                    return false
+                this.n += 1
+                i := this.n
+                return true
+            }
+        }
+
         Close() {
             if (!this.Ptr)
                 return
@@ -205,16 +228,18 @@ class Mailslot {
             this.Ptr := ptr
         }
 
+        ; Returns the bytes written.
         Write(text, encoding := "UTF-8", nul := false) {
             size := Mailslot._Encode(text, encoding, nul, buf)
-            this.WriteBytes(&buf, size)
+            return this.WriteBytes(&buf, size)
         }
 
-        ; Write SIZE bytes at the address ADDR as one message.
+        ; Write SIZE bytes at the address ADDR as one message; returns SIZE.
         WriteBytes(addr, size) {
             rc := DllCall("mailslot\mailslot_write", "Ptr", this._Handle()
                 , "Ptr", addr, "UPtr", size, "Int")
             Mailslot._Check(rc, "Mailslot.Writer.Write")
+            return size
         }
 
         Close() {
@@ -256,6 +281,23 @@ class Mailslot {
         if (!Mailslot._module)
             throw Exception("the " bits "-bit mailslot.dll was not found next to "
                 . A_LineFile, -2, "not_found")
+        Mailslot._ETIMEOUT := Mailslot._Code("timeout")
+        Mailslot._EBUFFER := Mailslot._Code("buffer_too_small")
+    }
+
+    ; The library's code for the short error NAME, and the offset of a
+    ; struct FIELD: runtime twins, so no number or layout is written here.
+    _Code(name) {
+        VarSetCapacity(buf, StrPut(name, "UTF-8"), 0)
+        StrPut(name, &buf, "UTF-8")
+        return DllCall("mailslot\mailslot_errcode", "Ptr", &buf, "Int")
+    }
+
+    _Offset(field) {
+        VarSetCapacity(buf, StrPut(field, "UTF-8"), 0)
+        StrPut(field, &buf, "UTF-8")
+        return Mailslot._Check(DllCall("mailslot\mailslot_field_offset"
+            , "Ptr", &buf, "Int"), "Mailslot field " field)
     }
 
     _Check(code, what) {
@@ -267,9 +309,8 @@ class Mailslot {
         msg := StrGet(DllCall("mailslot\mailslot_strerror", "Int", code
             , "Ptr"), "UTF-8")
         e := Exception(msg, what, name)
-        e.Name := name
         e.Code := code
-        e.OSError := os
+        e.Number := os
         throw e
     }
 
@@ -293,7 +334,7 @@ class Mailslot {
         rc := DllCall("mailslot\mailslot_encode_w", "Ptr", &wide, "UPtr", units
             , "Int", enc, "Int", flags, "Ptr", 0, "UPtr", 0, "UPtr*", need
             , "Int")
-        if (rc != -7)   ; MAILSLOT_EBUFFER: measured
+        if (rc != Mailslot._EBUFFER)   ; measured
             Mailslot._Check(rc, "Mailslot encode")
         VarSetCapacity(buf, need > 0 ? need : 1, 0)
         rc := DllCall("mailslot\mailslot_encode_w", "Ptr", &wide, "UPtr", units
@@ -308,7 +349,7 @@ class Mailslot {
         units := 0
         rc := DllCall("mailslot\mailslot_decode_w", "Ptr", p, "UPtr", len
             , "Int", enc, "Int", 0, "Ptr", 0, "UPtr", 0, "UPtr*", units, "Int")
-        if (rc != -7)
+        if (rc != Mailslot._EBUFFER)   ; measured
             Mailslot._Check(rc, "Mailslot decode")
         VarSetCapacity(wide, units * 2 + 2, 0)
         rc := DllCall("mailslot\mailslot_decode_w", "Ptr", p, "UPtr", len

@@ -4,6 +4,7 @@
  * The same file runs on POSIX and on Windows (under Wine in CI); checks
  * that Wine 8 is known to fail are CHECK_WINDOWS (see testlib.h).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,25 @@ test_read_text(void)
     CHECK_EQ(mailslot_create(name, NULL, &r), 0);
     CHECK_EQ(mailslot_reader_encoding(r), MAILSLOT_ENC_AUTO);
     mailslot_reader_free(r);
+}
+
+/* The runtime twins FFI callers use instead of struct layouts. */
+static void
+test_field_offsets(void)
+{
+    CHECK_EQ(mailslot_field_offset("options.max_message_size"),
+             offsetof(mailslot_options, max_message_size));
+    CHECK_EQ(mailslot_field_offset("options.read_timeout_ms"),
+             offsetof(mailslot_options, read_timeout_ms));
+    CHECK_EQ(mailslot_field_offset("options.encoding"),
+             offsetof(mailslot_options, encoding));
+    CHECK_EQ(mailslot_field_offset("info.next_size"),
+             offsetof(mailslot_info, next_size));
+    CHECK_EQ(mailslot_field_offset("info.read_timeout_ms"),
+             offsetof(mailslot_info, read_timeout_ms));
+    CHECK_EQ(mailslot_field_offset("info.nothing"), MAILSLOT_EINVAL);
+    CHECK_EQ(mailslot_field_offset("max_message_size"), MAILSLOT_EINVAL);
+    CHECK_EQ(mailslot_field_offset(NULL), MAILSLOT_EINVAL);
 }
 
 static void
@@ -506,6 +526,7 @@ main(int argc, char **argv)
     test_name_forms();
     test_empty_message();
     test_read_text();
+    test_field_offsets();
     test_timeouts();
     test_fifo_and_info();
     test_small_buffer();

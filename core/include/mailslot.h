@@ -163,6 +163,14 @@ MAILSLOT_API size_t MAILSLOT_CALL mailslot_max_name_length(void);
 /* sizeof(mailslot_options) and sizeof(mailslot_info), for FFI users. */
 MAILSLOT_API size_t MAILSLOT_CALL mailslot_options_size(void);
 MAILSLOT_API size_t MAILSLOT_CALL mailslot_info_size(void);
+/*
+ * Where a field lies in its struct, for FFI users that fill or read the
+ * structs by hand (AutoHotkey's NumPut and NumGet): FIELD is
+ * "options.NAME" or "info.NAME" with NAME a member of mailslot_options or
+ * mailslot_info ("options.max_message_size", "info.next_size", ...), as
+ * UTF-8.  Returns the byte offset, or MAILSLOT_EINVAL for an unknown field.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_field_offset(const char *field);
 
 /* ---------------------------------------------------------------------- */
 /* Options                                                                */

@@ -2,6 +2,7 @@
  * Error codes, version and constants: everything generated from the lists
  * in mailslot.h, so the numbers, names and messages cannot drift apart.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "mailslot.h"
@@ -121,6 +122,42 @@ size_t MAILSLOT_CALL
 mailslot_info_size(void)
 {
     return sizeof(mailslot_info);
+}
+
+int MAILSLOT_CALL
+mailslot_field_offset(const char *field)
+{
+#define FIELD(s, t, m) {s "." #m, offsetof(t, m)}
+    static const struct {
+        const char *name;
+        size_t offset;
+    } fields[] = {
+        FIELD("options", mailslot_options, size),
+        FIELD("options", mailslot_options, max_message_size),
+        FIELD("options", mailslot_options, read_timeout_ms),
+        FIELD("options", mailslot_options, write_timeout_ms),
+        FIELD("options", mailslot_options, queue_limit_msgs),
+        FIELD("options", mailslot_options, queue_limit_bytes),
+        FIELD("options", mailslot_options, netbios_name),
+        FIELD("options", mailslot_options, workgroup),
+        FIELD("options", mailslot_options, broadcast),
+        FIELD("options", mailslot_options, netbios_scope),
+        FIELD("options", mailslot_options, remote_port),
+        FIELD("options", mailslot_options, encoding),
+        FIELD("info", mailslot_info, size),
+        FIELD("info", mailslot_info, max_message_size),
+        FIELD("info", mailslot_info, next_size),
+        FIELD("info", mailslot_info, count),
+        FIELD("info", mailslot_info, read_timeout_ms),
+    };
+#undef FIELD
+
+    for (size_t i = 0; field != NULL && i < sizeof fields / sizeof fields[0];
+         i++) {
+        if (strcmp(field, fields[i].name) == 0)
+            return (int)fields[i].offset;
+    }
+    return MAILSLOT_EINVAL;
 }
 
 void MAILSLOT_CALL

@@ -1,7 +1,8 @@
 /*
- * detect.c -- how plausible a run of code points is as text: the scoring
- * model behind the AUTO encoding (text.c decodes each candidate reading
- * into a scorer and picks the cheapest; docs/text.md has the whole story).
+ * detect.c -- the AUTO encoding: how plausible a run of code points is as
+ * text (the scorer, fed by text.c, which decodes each candidate reading
+ * into it), and the pick among the readings (mailslot__detect, at the end
+ * of this file).  docs/text.md has the whole story.
  *
  * A reading's cost is the number of bits, in 1/100 bit, that a simple
  * model of text would spend to write it down: each code point costs about
@@ -17,7 +18,10 @@
  * a reading may stop as soon as its total exceeds the best complete one;
  * the scorer sees only code points (and U+FFFD for a broken sequence).
  */
+#include <string.h>
+
 #include "charclass.h"
+#include "mailslot.h"
 #include "text.h"
 
 /* Kinds of code point that the transition costs tell apart. */
@@ -385,4 +389,149 @@ uint64_t
 mailslot__utf8_broken(size_t broken)
 {
     return (uint64_t)broken * COST_BROKEN;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The pick: BOMs, readings, whole-message evidence                        */
+/* ---------------------------------------------------------------------- */
+
+/* The UTF-8 shape of a whole message: valid multi-byte sequences and
+ * broken ones (maximal invalid parts, as the decoder replaces them). */
+struct utf8_shape {
+    size_t sequences;
+    size_t broken;
+};
+
+static struct utf8_shape
+utf8_shape(const unsigned char *s, size_t len)
+{
+    struct utf8_shape shape = {0, 0};
+    size_t i = 0;
+
+    while (i < len) {
+        uint32_t cp;
+        size_t n;
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        n = mailslot__utf8_decode1(s + i, len - i, &cp);
+        if (n == 0) {
+            shape.broken++;
+            n = mailslot__utf8_invalid_len(s + i, len - i);
+        } else {
+            shape.sequences++;
+        }
+        i += n;
+    }
+    return shape;
+}
+
+static int
+all_ascii(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] >= 0x80) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * AUTO: a BOM decides; otherwise the cheapest reading wins (ties go to
+ * UTF-8, then UTF-16LE, then ANSI).  UTF-16LE needs an even length; for
+ * pure ASCII the ANSI reading is the UTF-8 one.  With FULL every possible
+ * reading is scored to the end (for the report), otherwise a reading
+ * stops once it costs more than the best so far.  D may be NULL.
+ */
+int
+mailslot__detect(const unsigned char *s, size_t len, int full,
+                 mailslot_detection *d)
+{
+    static const int order[] = {MAILSLOT_ENC_UTF8, MAILSLOT_ENC_UTF16LE,
+                                MAILSLOT_ENC_ANSI};
+    int64_t cost[4] = {-1, -1, -1, -1};
+    const char *reason = "the lowest cost";
+    int best = MAILSLOT_ENC_UTF8;
+    size_t end = len;
+    int ascii;
+
+    while (end > 0 && s[end - 1] == 0) {
+        end--;
+    }
+    ascii = all_ascii(s, end);
+    if (mailslot__has_prefix(s, len, "\xFF\xFE", 2)) {
+        best = MAILSLOT_ENC_UTF16LE;
+        reason = "byte order mark FF FE";
+    } else if (mailslot__has_prefix(s, len, "\xEF\xBB\xBF", 3)) {
+        reason = "byte order mark EF BB BF";
+    } else if (end == 0) {
+        reason = "empty";
+    } else if (ascii && len % 2 != 0) {
+        reason = "ASCII of odd length: no other reading";
+    } else {
+        /* The scorer sees a window of each reading; what the whole
+         * message says about UTF-8 is added here.  Valid multi-byte UTF-8
+         * is rare by chance: another reading has to explain each sequence
+         * as a coincidence.  Each broken sequence costs the UTF-8 reading
+         * (again, inside the window). */
+        struct utf8_shape shape = utf8_shape(s, end);
+        uint64_t base[4] = {0, 0, 0, 0};
+        uint64_t limit = UINT64_MAX;
+        base[MAILSLOT_ENC_UTF8] = mailslot__utf8_broken(shape.broken);
+        if (shape.broken == 0) {
+            base[MAILSLOT_ENC_UTF16LE] = base[MAILSLOT_ENC_ANSI] =
+                mailslot__utf8_evidence(shape.sequences);
+        }
+        for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+            int e = order[i];
+            if ((e == MAILSLOT_ENC_UTF16LE && len % 2 != 0) ||
+                (e == MAILSLOT_ENC_ANSI && ascii)) {
+                continue;
+            }
+            uint64_t c = mailslot__reading_cost(e, s, len, base[e],
+                                                full ? UINT64_MAX : limit);
+            cost[e] = (int64_t)(c > INT64_MAX ? INT64_MAX : c);
+            if (c < limit) {
+                limit = c;
+                best = e;
+            }
+        }
+        if (ascii) {
+            cost[MAILSLOT_ENC_ANSI] = cost[MAILSLOT_ENC_UTF8];
+        }
+    }
+    if (d != NULL) {
+        d->encoding = best;
+        memcpy(d->cost, cost, sizeof cost);
+        d->reason = reason;
+    }
+    return best;
+}
+
+int MAILSLOT_CALL
+mailslot_detect_encoding(const void *data, size_t len)
+{
+    if (data == NULL && len != 0) {
+        return MAILSLOT_EINVAL;
+    }
+    return mailslot__detect(data, len, 0, NULL);
+}
+
+size_t MAILSLOT_CALL
+mailslot_detection_size(void)
+{
+    return sizeof(mailslot_detection);
+}
+
+int MAILSLOT_CALL
+mailslot_detect_encoding_ex(const void *data, size_t len,
+                            mailslot_detection *d)
+{
+    if ((data == NULL && len != 0) || d == NULL ||
+        d->size != sizeof(mailslot_detection)) {
+        return MAILSLOT_EINVAL;
+    }
+    return mailslot__detect(data, len, 1, d);
 }

@@ -1,5 +1,6 @@
 /*
- * text.c -- UTF-8 / UTF-16LE / ANSI conversion for message text.
+ * text.c -- UTF-8 / UTF-16LE / ANSI / windows-1252 conversion for message
+ * text.
  *
  * Every conversion is "a source feeds code points into a sink": the source
  * walks the input in its encoding (replacing or refusing invalid parts),
@@ -9,21 +10,11 @@
  * Decoding rules (ARCHITECTURE.md section 3), shared by every binding
  * through tests/text_table.tsv:
  *
- *  - AUTO picks, in this order:
- *    1. UTF-16LE when the data starts with the BOM FF FE;
- *    2. UTF-16LE when the length is even, some odd-index byte (a UTF-16
- *       high byte) is 0, and the data is not 8-bit text followed by NULs.
- *       "8-bit text followed by NULs" means: once the trailing 0 bytes
- *       are cut off, no byte left is below 0x20 except tab, LF and CR.
- *       So "h\0i\0" and "\xA9\x03a\0" ("\u03A9a") are UTF-16, while C
- *       strings with their terminator or zero padding ("ABC\0", "A\0",
- *       "caf\xE9!\0") are not.  Limits: UTF-16 without a BOM and without
- *       any 0 high byte (say, "\u20AC" or all-Cyrillic text without a
- *       terminator) is not recognised, and 8-bit data with a NUL or a
- *       control byte before its trailing NULs is taken as UTF-16: send a
- *       BOM or decode with an explicit encoding;
- *    3. UTF-8 when the whole data is valid UTF-8;
- *    4. ANSI otherwise.
+ *  - AUTO is resolved by detect.c: a BOM decides, otherwise the reading
+ *    (UTF-8, UTF-16LE of even length, ANSI) most plausible as text wins.
+ *    Each candidate is decoded here, into a scoring sink (FORM_SCORE),
+ *    with the same sources and the same cuts as real decoding, so what is
+ *    scored is exactly what would be returned.
  *  - Trailing NUL terminators are dropped, all of them, so zero-padded
  *    fixed buffers decode cleanly: every trailing 0 byte for UTF-8 and
  *    ANSI; every trailing 00 00 unit for UTF-16LE of even length (an odd
@@ -386,8 +377,9 @@ struct reading {
     size_t nuls;
 };
 
-static int
-has_prefix(const unsigned char *s, size_t len, const char *p, size_t plen)
+int
+mailslot__has_prefix(const unsigned char *s, size_t len, const char *p,
+                     size_t plen)
 {
     return len >= plen && memcmp(s, p, plen) == 0;
 }
@@ -403,7 +395,7 @@ reading_init(struct reading *r, int encoding, const unsigned char *s,
             len -= 2;
             r->nuls++;
         }
-        if (has_prefix(s, len, "\xFF\xFE", 2)) {
+        if (mailslot__has_prefix(s, len, "\xFF\xFE", 2)) {
             s += 2;
             len -= 2;
         }
@@ -413,7 +405,7 @@ reading_init(struct reading *r, int encoding, const unsigned char *s,
             r->nuls++;
         }
         if (encoding == MAILSLOT_ENC_UTF8 &&
-            has_prefix(s, len, "\xEF\xBB\xBF", 3)) {
+            mailslot__has_prefix(s, len, "\xEF\xBB\xBF", 3)) {
             s += 3;
             len -= 3;
         }
@@ -442,9 +434,9 @@ reading_feed(const struct reading *r, int strict, struct sink *k)
  * The cost of reading S as ENCODING (see detect.c), starting from BASE;
  * stops above LIMIT.
  */
-static uint64_t
-reading_cost(int encoding, const unsigned char *s, size_t len, uint64_t base,
-             uint64_t limit)
+uint64_t
+mailslot__reading_cost(int encoding, const unsigned char *s, size_t len,
+                       uint64_t base, uint64_t limit)
 {
     struct mailslot__scorer scorer;
     struct reading r;
@@ -461,120 +453,6 @@ reading_cost(int encoding, const unsigned char *s, size_t len, uint64_t base,
     return scorer.cost;
 }
 
-/* The UTF-8 shape of a whole message: valid multi-byte sequences and
- * broken ones (maximal invalid parts, as the decoder replaces them). */
-struct utf8_shape {
-    size_t sequences;
-    size_t broken;
-};
-
-static struct utf8_shape
-utf8_shape(const unsigned char *s, size_t len)
-{
-    struct utf8_shape shape = {0, 0};
-    size_t i = 0;
-
-    while (i < len) {
-        uint32_t cp;
-        size_t n;
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        n = mailslot__utf8_decode1(s + i, len - i, &cp);
-        if (n == 0) {
-            shape.broken++;
-            n = mailslot__utf8_invalid_len(s + i, len - i);
-        } else {
-            shape.sequences++;
-        }
-        i += n;
-    }
-    return shape;
-}
-
-static int
-all_ascii(const unsigned char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] >= 0x80) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/*
- * AUTO: a BOM decides; otherwise the cheapest reading wins (ties go to
- * UTF-8, then UTF-16LE, then ANSI).  UTF-16LE needs an even length; for
- * pure ASCII the ANSI reading is the UTF-8 one.  With FULL every possible
- * reading is scored to the end (for the report), otherwise a reading
- * stops once it costs more than the best so far.  D may be NULL.
- */
-static int
-detect(const unsigned char *s, size_t len, int full, mailslot_detection *d)
-{
-    static const int order[] = {MAILSLOT_ENC_UTF8, MAILSLOT_ENC_UTF16LE,
-                                MAILSLOT_ENC_ANSI};
-    int64_t cost[4] = {-1, -1, -1, -1};
-    const char *reason = "the lowest cost";
-    int best = MAILSLOT_ENC_UTF8;
-    size_t end = len;
-    int ascii;
-
-    while (end > 0 && s[end - 1] == 0) {
-        end--;
-    }
-    ascii = all_ascii(s, end);
-    if (has_prefix(s, len, "\xFF\xFE", 2)) {
-        best = MAILSLOT_ENC_UTF16LE;
-        reason = "byte order mark FF FE";
-    } else if (has_prefix(s, len, "\xEF\xBB\xBF", 3)) {
-        reason = "byte order mark EF BB BF";
-    } else if (end == 0) {
-        reason = "empty";
-    } else if (ascii && len % 2 != 0) {
-        reason = "ASCII of odd length: no other reading";
-    } else {
-        /* The scorer sees a window of each reading; what the whole
-         * message says about UTF-8 is added here.  Valid multi-byte UTF-8
-         * is rare by chance: another reading has to explain each sequence
-         * as a coincidence.  Each broken sequence costs the UTF-8 reading
-         * (again, inside the window). */
-        struct utf8_shape shape = utf8_shape(s, end);
-        uint64_t base[4] = {0, 0, 0, 0};
-        uint64_t limit = UINT64_MAX;
-        base[MAILSLOT_ENC_UTF8] = mailslot__utf8_broken(shape.broken);
-        if (shape.broken == 0) {
-            base[MAILSLOT_ENC_UTF16LE] = base[MAILSLOT_ENC_ANSI] =
-                mailslot__utf8_evidence(shape.sequences);
-        }
-        for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-            int e = order[i];
-            if ((e == MAILSLOT_ENC_UTF16LE && len % 2 != 0) ||
-                (e == MAILSLOT_ENC_ANSI && ascii)) {
-                continue;
-            }
-            uint64_t c =
-                reading_cost(e, s, len, base[e], full ? UINT64_MAX : limit);
-            cost[e] = (int64_t)(c > INT64_MAX ? INT64_MAX : c);
-            if (c < limit) {
-                limit = c;
-                best = e;
-            }
-        }
-        if (ascii) {
-            cost[MAILSLOT_ENC_ANSI] = cost[MAILSLOT_ENC_UTF8];
-        }
-    }
-    if (d != NULL) {
-        d->encoding = best;
-        memcpy(d->cost, cost, sizeof cost);
-        d->reason = reason;
-    }
-    return best;
-}
-
 static enum form form_of(int encoding);
 
 /* Decode S in ENCODING (AUTO resolved here) into the sink. */
@@ -585,7 +463,7 @@ decode_into(const unsigned char *s, size_t len, int encoding, int strict,
     struct reading r;
 
     if (encoding == MAILSLOT_ENC_AUTO) {
-        encoding = detect(s, len, 0, NULL);
+        encoding = mailslot__detect(s, len, 0, NULL);
     }
     reading_init(&r, encoding, s, len);
     return reading_feed(&r, strict, k);
@@ -643,15 +521,6 @@ mailslot_decode_w(const void *data, size_t len, int encoding, int flags,
 }
 
 int MAILSLOT_CALL
-mailslot_detect_encoding(const void *data, size_t len)
-{
-    if (data == NULL && len != 0) {
-        return MAILSLOT_EINVAL;
-    }
-    return detect(data, len, 0, NULL);
-}
-
-int MAILSLOT_CALL
 mailslot_decode_error(const void *data, size_t len, int encoding,
                       size_t *start, size_t *end, int *used)
 {
@@ -663,7 +532,7 @@ mailslot_decode_error(const void *data, size_t len, int encoding,
         return rc != 0 ? rc : MAILSLOT_EINVAL;
     }
     if (encoding == MAILSLOT_ENC_AUTO) {
-        encoding = detect(data, len, 0, NULL);
+        encoding = mailslot__detect(data, len, 0, NULL);
     }
     if (used != NULL) {
         *used = encoding;
@@ -692,23 +561,6 @@ mailslot_encode_error(const char *text, size_t len, int encoding,
     *start = k.bad_start;
     *end = k.bad_end;
     return rc;
-}
-
-size_t MAILSLOT_CALL
-mailslot_detection_size(void)
-{
-    return sizeof(mailslot_detection);
-}
-
-int MAILSLOT_CALL
-mailslot_detect_encoding_ex(const void *data, size_t len,
-                            mailslot_detection *d)
-{
-    if ((data == NULL && len != 0) || d == NULL ||
-        d->size != sizeof(mailslot_detection)) {
-        return MAILSLOT_EINVAL;
-    }
-    return detect(data, len, 1, d);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -779,65 +631,4 @@ mailslot__utf16_to_utf8(const uint16_t *s, size_t n, char *out, size_t cap,
     sink_init(&k, FORM_UTF8, out, cap);
     rc = feed_units(s, n, &k);
     return sink_finish(&k, rc, 1, outlen);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Encoding names                                                         */
-/* ---------------------------------------------------------------------- */
-
-/*
- * NAME in its compact form: lower-cased, without '-' and '_', so
- * that Python's spellings ("utf_8", "UTF-16-LE", "windows_1252") match.
- * Returns 0 when NAME is too long to be an encoding name.
- */
-static int
-compact_name(const char *name, char out[16])
-{
-    size_t n = 0;
-
-    for (; *name != '\0'; name++) {
-        int c = (unsigned char)*name;
-        if (c == '-' || c == '_') {
-            continue;
-        }
-        if (n == 15) {
-            return 0;
-        }
-        out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    }
-    out[n] = '\0';
-    return 1;
-}
-
-int MAILSLOT_CALL
-mailslot_encoding_from_name(const char *name)
-{
-    static const struct {
-        const char *name;
-        int encoding;
-    } names[] = {
-        /* clang-format off */
-        {"auto", MAILSLOT_ENC_AUTO},
-        {"utf8", MAILSLOT_ENC_UTF8},
-        {"u8", MAILSLOT_ENC_UTF8},
-        {"utf", MAILSLOT_ENC_UTF8},
-        {"utf16le", MAILSLOT_ENC_UTF16LE},
-        {"utf16", MAILSLOT_ENC_UTF16LE},
-        {"ansi", MAILSLOT_ENC_ANSI},
-        {"mbcs", MAILSLOT_ENC_ANSI},
-        {"cp1252", MAILSLOT_ENC_CP1252},
-        {"windows1252", MAILSLOT_ENC_CP1252},
-        /* clang-format on */
-    };
-    char compact[16];
-
-    if (name == NULL || !compact_name(name, compact)) {
-        return MAILSLOT_EINVAL;
-    }
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (strcmp(compact, names[i].name) == 0) {
-            return names[i].encoding;
-        }
-    }
-    return MAILSLOT_EINVAL;
 }

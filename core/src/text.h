@@ -80,6 +80,22 @@ size_t mailslot__cp1252_encode1(uint32_t cp,
  */
 #define MAILSLOT__SCORE_WINDOW 256
 
+/* Whether S (LEN bytes) starts with the PLEN bytes at P. */
+int mailslot__has_prefix(const unsigned char *s, size_t len, const char *p,
+    size_t plen);
+
+/*
+ * text.c: the cost of reading S (LEN bytes) as ENCODING, its terminators
+ * and BOM cut off as decoding cuts them, starting from BASE; it stops once
+ * above LIMIT.  detect.c: AUTO's pick for S (FULL: score every possible
+ * reading to the end of the window, for the report D, which may be NULL).
+ */
+uint64_t mailslot__reading_cost(int encoding, const unsigned char *s,
+    size_t len, uint64_t base, uint64_t limit);
+struct mailslot_detection;
+int mailslot__detect(const unsigned char *s, size_t len, int full,
+    struct mailslot_detection *d);
+
 struct mailslot__scorer {
     uint64_t cost;
     uint64_t limit;

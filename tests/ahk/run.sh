@@ -123,6 +123,32 @@ if "$src/scripts/build-ahk-zip.sh" "$src" "$work/ahk-zip" "$work/ahk-zip" \
     mkdir -p "$users/mailslot-download"
     unzip -q "$zip" -d "$users/mailslot-download"
     bundle=$(ls -d "$users"/mailslot-download/mailslot-ahk-*)
+    # examples\server.ahk and examples\client.ahk as a pair, from the zip.
+    cp "$src/tests/ahk/pair_server.ahk" "$bundle/examples/"
+    out=$work/ahk-pair.out
+    (cd "$bundle/examples" && timeout -k 5 40 "$wine" "$v2" /ErrorStdOut \
+        "$(winpath "$bundle/examples/pair_server.ahk")" >"$out" 2>&1) &
+    server=$!
+    for _ in $(seq 100); do
+        grep -q '^ready' "$out" 2>/dev/null && break
+        sleep 0.2
+    done
+    (cd "$bundle/examples" && timeout -k 5 40 "$wine" "$v2" /ErrorStdOut \
+        "$(winpath "$bundle/examples/client.ahk")") >"$work/ahk-client.out" 2>&1
+    client=$?
+    wait "$server"
+    serverrc=$?
+    sed 's/^/    /' "$out"
+    if [ $client -eq 0 ] && [ $serverrc -eq 0 ] &&
+        grep -q 'The last character is a star\. \*$' "$out" &&
+        grep -q 'with Unicode: Grüße, 日本, ☃ 😀' "$out" &&
+        grep -q 'For a legacy ANSI reader: café$' "$out" &&
+        grep -q 'For a UTF-16 reader: Grüße$' "$out"; then
+        ok "examples: server.ahk received what client.ahk sent, intact"
+    else
+        cat "$work/ahk-client.out"
+        not_ok "examples: server.ahk and client.ahk (client $client, server $serverrc)"
+    fi
     for v in v2 v1; do
         python3 "$src/tests/ahk/quickstart.py" "$src/README.md" "$v" \
             "$tag$v" >"$bundle/quickstart_$v.ahk"

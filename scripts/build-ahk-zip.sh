@@ -35,6 +35,8 @@ cp "$work/win32/bin/mailslot.dll" "$bundle/x86/"
 cp "$src"/ahk/Mailslot.ahk "$src"/ahk/Mailslot.v1.ahk "$src"/ahk/README.txt \
     "$bundle/"
 cp "$src"/ahk/examples/* "$bundle/examples/"
+# The project's licence goes with it once the project has one.
+[ ! -f "$src/LICENSE" ] || cp "$src/LICENSE" "$bundle/"
 rm -f "$out/mailslot-ahk-$version.zip"
 (cd "$work" && zip -qr -X "$out/mailslot-ahk-$version.zip" \
     "mailslot-ahk-$version")

@@ -4,6 +4,8 @@
 ; examples and ends after four messages (the client sends four).
 ;   AutoHotkeyV2.exe pair_server.ahk
 #Requires AutoHotkey v2.0
+OnError((e, mode) => (FileAppend("not ok - uncaught: " e.Message "`n", "*"
+    , "UTF-8"), ExitApp(2)))
 #Include server.ahk
 SetTimer(() => (FileAppend("not ok - fewer than 4 messages`n", "*", "UTF-8")
     , ExitApp(1)), -20000)

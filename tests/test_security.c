@@ -2,6 +2,8 @@
  * The slot directory: created 0700, and refused when it is owned by
  * another user, writable by others, or a symlink.
  */
+#include <glob.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,67 @@ expect_refused(const char *what)
     CHECK_EQ(mailslot_open("sec\\x", NULL, &w), MAILSLOT_EUNSAFE);
     CHECK_EQ(mailslot_list(&list, NULL), MAILSLOT_EUNSAFE);
     CHECK(strstr(mailslot_strerror(MAILSLOT_EUNSAFE), "owned") != NULL);
+}
+
+/* SIGALRM ends a test that hangs: a hang is the failure here. */
+static void
+expire(int sig)
+{
+    (void)sig;
+    static const char msg[] = "a call blocked on a planted FIFO\n";
+    if (write(2, msg, sizeof msg - 1) < 0) {
+        /* Nothing more to say. */
+    }
+    _exit(1);
+}
+
+/*
+ * Something planted in the slot directory under a slot's file names (a
+ * FIFO, a directory, a symlink) is never opened in a way that blocks or
+ * follows it: writers do not hang, list skips it, create refuses it.
+ */
+static void
+test_planted_files(void)
+{
+    char dir[300], pattern[320], info[400];
+    mailslot_reader *r = NULL;
+    char *list = NULL;
+    glob_t g;
+
+    set_dir("planted", dir, sizeof dir);
+    CHECK_EQ(mailslot_create("sec\\planted", NULL, &r), 0);
+    snprintf(pattern, sizeof pattern, "%s/*.info", dir);
+    CHECK_EQ(glob(pattern, 0, NULL, &g), 0);
+    CHECK_EQ(g.gl_pathc, 1);
+    snprintf(info, sizeof info, "%s", g.gl_pathc > 0 ? g.gl_pathv[0] : "");
+    globfree(&g);
+    mailslot_reader_free(r);
+    signal(SIGALRM, expire);
+    for (int kind = 0; kind < 3; kind++) {
+        unlink(info);
+        rmdir(info);
+        if (kind == 0)
+            CHECK_EQ(mkfifo(info, 0600), 0);
+        else if (kind == 1)
+            CHECK_EQ(mkdir(info, 0700), 0);
+        else
+            CHECK_EQ(symlink("/dev/zero", info), 0);
+        alarm(10);
+        CHECK_EQ(mailslot_send("sec\\planted", "x", 1), MAILSLOT_ENOTFOUND);
+        CHECK_EQ(mailslot_list(&list, NULL), 0);
+        CHECK(list != NULL && strstr(list, "planted") == NULL);
+        mailslot_free(list);
+        list = NULL;
+        r = NULL;
+        CHECK_EQ(mailslot_create("sec\\planted", NULL, &r), MAILSLOT_EUNSAFE);
+        CHECK(r == NULL);
+        alarm(0);
+    }
+    unlink(info);
+    rmdir(info);
+    /* Once it is gone, the name works again. */
+    CHECK_EQ(mailslot_create("sec\\planted", NULL, &r), 0);
+    mailslot_reader_free(r);
 }
 
 int
@@ -80,5 +143,6 @@ main(void)
     } else {
         printf("note: not root, the other-owner case needs root\n");
     }
+    test_planted_files();
     return testlib_finish();
 }

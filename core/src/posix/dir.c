@@ -9,6 +9,7 @@
  * reader's name can be taken again at once.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,4 +213,31 @@ mailslot__info_parse(const char *buf, size_t len, uint32_t *max_size,
     display[end - name] = '\0';
     *max_size = (uint32_t)max;
     return 0;
+}
+
+int
+mailslot__open_regular(int dirfd, const char *file, int flags, mode_t mode)
+{
+    struct stat st;
+    int fd = openat(dirfd, file,
+        flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
+
+    if (fd < 0) {
+        /* A directory refuses write access before fstat could say so. */
+        if (errno == EISDIR)
+            errno = MAILSLOT__ENOTREG;
+        return -1;
+    }
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = MAILSLOT__ENOTREG;
+        return -1;
+    }
+    return fd;
 }

@@ -24,7 +24,7 @@ add_if_live(int dirfd, const char *file, char **buf, size_t *len,
     ssize_t n;
     size_t dl;
     char *nb;
-    int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = mailslot__open_regular(dirfd, file, O_RDONLY, 0);
 
     if (fd < 0)
         return 0;

@@ -6,6 +6,7 @@
 #define MAILSLOT_POSIX_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <sys/un.h>
 
@@ -38,6 +39,18 @@ int mailslot__slot_dir(int create, char *dir, size_t cap);
  * system). */
 int mailslot__slot_paths_for(const mailslot__name *name, int create,
     mailslot__slot_paths *out);
+
+/*
+ * Open FILE in the slot directory (relative to DIRFD, or AT_FDCWD for a
+ * path) with FLAGS, as every file there is opened: never through a
+ * symlink, never blocking on a FIFO or a device, and only if it is a
+ * regular file.  Returns the descriptor (close-on-exec), or -1 with errno
+ * set: ELOOP for a symlink, MAILSLOT__ENOTREG for any other non-regular
+ * file.
+ */
+#define MAILSLOT__ENOTREG ENODEV
+int mailslot__open_regular(int dirfd, const char *file, int flags,
+    mode_t mode);
 
 /* The content of a slot's info file, written by its reader. */
 int mailslot__info_format(char *buf, size_t cap, uint32_t max_size,

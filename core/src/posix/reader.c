@@ -291,8 +291,13 @@ claim_name(struct mailslot_reader *r)
     char info[MAILSLOT__NAME_MAX + 64];
     int n;
 
-    r->lockfd = open(r->paths.info, O_RDWR | O_CREAT | O_CLOEXEC |
-        O_NOFOLLOW, 0600);
+    r->lockfd = mailslot__open_regular(AT_FDCWD, r->paths.info,
+        O_RDWR | O_CREAT, 0600);
+    if (r->lockfd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG)) {
+        /* Something planted in our directory under the slot's name. */
+        mailslot__set_os_error(errno);
+        return MAILSLOT_EUNSAFE;
+    }
     if (r->lockfd < 0)
         return mailslot__os_fail(errno);
     if (flock(r->lockfd, LOCK_EX | LOCK_NB) != 0) {

@@ -223,7 +223,12 @@ lock_relay(struct mailslot__sink *s)
     char path[sizeof s->dir + 16];
 
     snprintf(path, sizeof path, "%s/" MAILSLOT__RELAY_LOCK, s->dir);
-    s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    s->lockfd = mailslot__open_regular(AT_FDCWD, path, O_RDWR | O_CREAT,
+        0600);
+    if (s->lockfd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG)) {
+        mailslot__set_os_error(errno);
+        return MAILSLOT_EUNSAFE;
+    }
     if (s->lockfd < 0)
         return mailslot__os_fail(errno);
     if (flock(s->lockfd, LOCK_EX | LOCK_NB) != 0) {

@@ -64,7 +64,7 @@ mailslot__reader_max_size(const char *path)
     char buf[MAILSLOT__NAME_MAX + 64], display[MAILSLOT__NAME_MAX + 1];
     uint32_t max = 0;
     ssize_t n;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = mailslot__open_regular(AT_FDCWD, path, O_RDONLY, 0);
 
     if (fd < 0)
         return 0;

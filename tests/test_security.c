@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,6 +103,34 @@ test_planted_files(void)
     mailslot_reader_free(r);
 }
 
+/* Out of descriptors: a clear error of its own, not a bare os_error. */
+static void
+test_descriptor_limit(void)
+{
+    mailslot_reader *r[64];
+    struct rlimit old, low;
+    char name[32];
+    int n = 0, rc = 0;
+
+    CHECK_EQ(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = old;
+    low.rlim_cur = 32;
+    CHECK_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+    while (n < 64) {
+        snprintf(name, sizeof name, "sec\\fd%d", n);
+        r[n] = NULL;
+        rc = mailslot_create(name, NULL, &r[n]);
+        if (rc != 0)
+            break;
+        n++;
+    }
+    CHECK_EQ(rc, MAILSLOT_EFILES);
+    CHECK_STR(mailslot_errname(MAILSLOT_EFILES), "too_many_files");
+    while (n > 0)
+        mailslot_reader_free(r[--n]);
+    CHECK_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
+}
+
 int
 main(void)
 {
@@ -144,5 +173,6 @@ main(void)
         printf("note: not root, the other-owner case needs root\n");
     }
     test_planted_files();
+    test_descriptor_limit();
     return testlib_finish();
 }

@@ -117,7 +117,9 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_version_number(void);
     X(OS, -19, "os_error", "unexpected operating system error")              \
     X(MALFORMED, -20, "malformed", "malformed network datagram")             \
     X(NOTADDRESSED, -21, "not_addressed",                                    \
-      "datagram is addressed to another NetBIOS name")
+      "datagram is addressed to another NetBIOS name")                       \
+    X(FILES, -22, "too_many_files",                                          \
+      "too many open files (the process's or the system's limit)")
 
 enum mailslot_error {
     MAILSLOT_OK = 0,

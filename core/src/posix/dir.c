@@ -60,6 +60,10 @@ mailslot__os_fail(int err)
     case ENOMEM:
         code = MAILSLOT_ENOMEM;
         break;
+    case EMFILE:
+    case ENFILE:
+        code = MAILSLOT_EFILES;
+        break;
     case EINTR:
         code = MAILSLOT_EINTR;
         break;

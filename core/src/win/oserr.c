@@ -78,6 +78,9 @@ mailslot__win_fail(DWORD err, enum mailslot__win_op op)
     case ERROR_OPERATION_ABORTED:
         code = MAILSLOT_ECLOSED;
         break;
+    case ERROR_TOO_MANY_OPEN_FILES:
+        code = MAILSLOT_EFILES;
+        break;
     case ERROR_REMOTE_MAILSLOTS_DEPRECATED:
         code = MAILSLOT_EREMOTEOFF;
         break;

@@ -5,6 +5,7 @@
  * not promise it, so the program parses its few long options by hand.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,4 +145,37 @@ cli_parse_encoding(const char *cmd, const char *s)
         return -1;
     }
     return enc;
+}
+
+void
+cli_print_text(const char *text, size_t n, int quoted)
+{
+    const unsigned char *p = (const unsigned char *)text;
+
+    if (quoted)
+        putchar('"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = p[i];
+        if (quoted && (c == '"' || c == '\\')) {
+            printf("\\%c", c);
+        } else if ((c < 0x20 && (quoted || c != '\n')) || c == 0x7F) {
+            printf("\\x%02x", c);
+        } else if (c == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 &&
+                   p[i + 1] <= 0x9F) {
+            printf("\\u%04x", p[++i]); /* C1 controls */
+        } else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x80 &&
+                   ((p[i + 2] >= 0x8E && p[i + 2] <= 0x8F) ||
+                    (p[i + 2] >= 0xAA && p[i + 2] <= 0xAE))) {
+            printf("\\u20%02x", p[i + 2] - 0x80); /* bidi marks, overrides */
+            i += 2;
+        } else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x81 &&
+                   p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9) {
+            printf("\\u20%02x", p[i + 2] - 0x40); /* bidi isolates */
+            i += 2;
+        } else {
+            putchar((int)c);
+        }
+    }
+    if (quoted)
+        putchar('"');
 }

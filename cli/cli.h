@@ -80,6 +80,14 @@ void cli_error(const char *cmd, const char *name, int code);
  * failure that did not come from the mailslot API. */
 void cli_error_errno(const char *what, int err);
 
+/*
+ * Print UTF-8 TEXT (N bytes) with controls (C0, DEL, C1) and the characters
+ * that reorder or hide text (bidi marks and overrides) escaped, so that no
+ * name or message can disguise itself or disturb the terminal.  QUOTED adds
+ * double quotes and escapes '"' and '\\' too.
+ */
+void cli_print_text(const char *text, size_t n, int quoted);
+
 /* Flush stdout; on failure report it and return CLI_FAIL, else CLI_OK. */
 int cli_flush_stdout(void);
 

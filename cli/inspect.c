@@ -13,33 +13,6 @@
 
 #include "cli.h"
 
-/* Print UTF-8 TEXT (N bytes) quoted, with controls and the characters that
- * reorder or hide text escaped, so a reading never disturbs the terminal. */
-static void
-print_quoted(const char *text, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)text;
-
-    putchar('"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = p[i];
-        if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') {
-            printf(c == '"' || c == '\\' ? "\\%c" : "\\x%02x", c);
-        } else if (c == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 &&
-                   p[i + 1] <= 0x9F) {
-            printf("\\u%04x", p[++i]); /* C1 controls */
-        } else if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x80 &&
-                   ((p[i + 2] >= 0x8E && p[i + 2] <= 0x8F) ||
-                    (p[i + 2] >= 0xAA && p[i + 2] <= 0xAE))) {
-            printf("\\u20%02x", p[i + 2] - 0x80); /* bidi marks, overrides */
-            i += 2;
-        } else {
-            putchar((int)c);
-        }
-    }
-    putchar('"');
-}
-
 static void
 print_reading(const char *label, int enc, const void *data, size_t len,
     const mailslot_detection *d)
@@ -62,7 +35,7 @@ print_reading(const char *label, int enc, const void *data, size_t len,
     text = malloc(need + 1);
     if (text != NULL &&
         mailslot_decode(data, len, enc, 0, text, need + 1, &need) == 0)
-        print_quoted(text, need);
+        cli_print_text(text, need, 1);
     free(text);
     fputs(enc == d->encoding ? "  <- picked\n" : "\n", stdout);
 }

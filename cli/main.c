@@ -38,7 +38,9 @@ static const char main_help[] =
 static const char list_help[] =
     "usage: mailslot list\n"
     "\n"
-    "Print the names of this user's live mailslots, one per line.\n"
+    "Print the names of this user's live mailslots, one per line.  Bidi\n"
+    "marks and overrides in a name are shown escaped (\\u202e), so no\n"
+    "name can pass for another.\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n";
@@ -116,7 +118,9 @@ cli_list(int argc, char **argv)
         cli_error("list", NULL, rc);
         return CLI_FAIL;
     }
-    fputs(names, stdout);
+    /* Names are the user's; a bidi override in one could make it pass for
+     * another, so those are shown escaped. */
+    cli_print_text(names, strlen(names), 0);
     mailslot_free(names);
     return cli_flush_stdout();
 }

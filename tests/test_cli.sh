@@ -218,6 +218,23 @@ fi
 expect_usage "--inspect and --raw exclude each other" \
     "$M" listen x --inspect --raw
 
+# list shows a bidi override escaped: "abc<U+202E>dcb" would display as
+# "abcbcd", passing for another name.
+new_name
+if start_listener "$NAME/abc‮dcb" "$WORK/bidi.out" --count 1; then
+    "$M" list >"$WORK/list.out"
+    "$M" send "$NAME/abc‮dcb" done
+    wait_listener
+    if grep -q 'abc\\u202edcb$' "$WORK/list.out" &&
+        ! grep -q '‮' "$WORK/list.out"; then
+        pass "list escapes bidi overrides in names"
+    else
+        fail "list escapes bidi overrides" "$(cat "$WORK/list.out")"
+    fi
+else
+    fail "list escapes bidi overrides" "no listener"
+fi
+
 # --raw keeps every byte, NULs included, and adds no newline.
 new_name
 if start_listener "$NAME" "$WORK/raw.out" --count 1 --raw; then

@@ -221,9 +221,9 @@ expect_usage "--inspect and --raw exclude each other" \
 # list shows a bidi override escaped: "abc<U+202E>dcb" would display as
 # "abcbcd", passing for another name.
 new_name
-if start_listener "$NAME/abc‮dcb" "$WORK/bidi.out" --count 1; then
+if start_listener "$NAME-abc‮dcb" "$WORK/bidi.out" --count 1; then
     "$M" list >"$WORK/list.out"
-    "$M" send "$NAME/abc‮dcb" done
+    "$M" send "$NAME-abc‮dcb" done
     wait_listener
     if grep -q 'abc\\u202edcb$' "$WORK/list.out" &&
         ! grep -q '‮' "$WORK/list.out"; then

@@ -223,6 +223,38 @@ test_batch_origins(mailslot_relay *rl, const char *slot)
     mailslot_reader_free(r);
 }
 
+/*
+ * A reader that is busy elsewhere (reads nothing for now) still gets every
+ * remote message queued, as a local writer's would be: the relay's
+ * deliveries must wake the drain thread when the kernel queue is full.
+ */
+static void
+test_busy_reader(mailslot_relay *rl, const char *slot)
+{
+    mailslot_reader *r = NULL;
+    mailslot_relay_result res;
+    char text[16], buf[64];
+    size_t len;
+    int delivered = 0, in_order = 0;
+
+    CHECK_EQ(mailslot_create(slot, NULL, &r), 0);
+    for (int i = 0; i < 300; i++) {
+        snprintf(text, sizeof text, "m%d", i);
+        memset(&res, 0, sizeof res);
+        res.size = sizeof res;
+        delivered += relay(rl, "testgrp", slot, text, &res) == 0;
+    }
+    CHECK_EQ(delivered, 300);
+    CHECK_EQ(mailslot_count(r), 300);
+    for (int i = 0; i < 300; i++) {
+        snprintf(text, sizeof text, "m%d", i);
+        in_order += mailslot_read(r, buf, sizeof buf, &len, 0) == 0 &&
+                    len == strlen(text) && memcmp(buf, text, len) == 0;
+    }
+    CHECK_EQ(in_order, 300);
+    mailslot_reader_free(r);
+}
+
 int
 main(void)
 {
@@ -243,6 +275,7 @@ main(void)
         test_refusals(rl, unique_name("relay"));
         test_forgery(rl, unique_name("relay"));
         test_batch_origins(rl, unique_name("relay"));
+        test_busy_reader(rl, unique_name("relay"));
     }
     mailslot_relay_free(rl);
     mailslot_relay_free(NULL);

@@ -297,14 +297,17 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
     memset(&bell, 0, sizeof bell);
     bell.sun_family = AF_UNIX;
     memcpy(bell.sun_path, paths.bell, strlen(paths.bell) + 1);
-    /* A full kernel queue: ring the reader's doorbell and give its drain
-     * thread a moment, but never stall the bridge for long. */
+    /* A full kernel queue: ring the reader's doorbell urgently, as a
+     * waiting local writer does (a plain ring is served only while the
+     * reader's FIFO already holds messages, so a busy reader's drain
+     * thread would sleep through it and the messages would be lost), and
+     * give the drain thread a moment, but never stall the bridge for long. */
     for (tries = 0;; tries++) {
         n = sendto(s->sock, s->buf, MAILSLOT__ORIGIN_WIRE + len,
             MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
         if (n >= 0 || errno != EAGAIN || tries == 20)
             break;
-        sendto(s->sock, "", 0, MSG_NOSIGNAL | MSG_DONTWAIT,
+        sendto(s->sock, "!", 1, MSG_NOSIGNAL | MSG_DONTWAIT,
             (struct sockaddr *)&bell, sizeof bell);
         pause_ms(1);
     }

@@ -103,6 +103,54 @@ test_planted_files(void)
     mailslot_reader_free(r);
 }
 
+/* The number of entries in DIR, "." and ".." aside. */
+static int
+count_files(const char *dir)
+{
+    char pattern[320];
+    glob_t g;
+    int n;
+
+    snprintf(pattern, sizeof pattern, "%s/*", dir);
+    if (glob(pattern, 0, NULL, &g) != 0)
+        return 0;
+    n = (int)g.gl_pathc;
+    globfree(&g);
+    return n;
+}
+
+/*
+ * The slot directory holds only live slots' files: create and close leave
+ * nothing behind (a small tmpfs under $XDG_RUNTIME_DIR fills up otherwise),
+ * and a name closed is free again at once.
+ */
+static void
+test_no_files_left(void)
+{
+    mailslot_reader *r = NULL, *again = NULL;
+    char dir[300], name[32];
+    int ok = 0;
+
+    set_dir("cycles", dir, sizeof dir);
+    for (int i = 0; i < 300; i++) {
+        snprintf(name, sizeof name, "sec\\cycle%d", i % 150);
+        ok += mailslot_create(name, NULL, &r) == 0;
+        if (i % 50 == 0)
+            CHECK_EQ(count_files(dir), 3); /* .sock, .bell, .info */
+        mailslot_reader_free(r);
+        r = NULL;
+    }
+    CHECK_EQ(ok, 300);
+    CHECK_EQ(count_files(dir), 0);
+    /* A live reader still keeps the name; closing frees it. */
+    CHECK_EQ(mailslot_create("sec\\kept", NULL, &r), 0);
+    CHECK_EQ(mailslot_create("sec\\kept", NULL, &again), MAILSLOT_EEXISTS);
+    mailslot_reader_free(r);
+    CHECK_EQ(mailslot_create("sec\\kept", NULL, &again), 0);
+    mailslot_reader_free(again);
+    CHECK_EQ(count_files(dir), 0);
+}
+
 /* Out of descriptors: a clear error of its own, not a bare os_error. */
 static void
 test_descriptor_limit(void)
@@ -174,5 +222,6 @@ main(void)
     }
     test_planted_files();
     test_descriptor_limit();
+    test_no_files_left();
     return testlib_finish();
 }

@@ -39,6 +39,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -284,12 +285,21 @@ start_drain(struct mailslot_reader *r)
     return 0;
 }
 
-/* Take the name: lock the info file, then describe the slot in it. */
+/* Whether FD is the regular file at PATH (not one unlinked meanwhile). */
 static int
-claim_name(struct mailslot_reader *r)
+is_file_at(int fd, const char *path)
 {
-    char info[MAILSLOT__NAME_MAX + 64];
-    int n;
+    struct stat a, b;
+
+    return fstat(fd, &a) == 0 && lstat(path, &b) == 0 &&
+           S_ISREG(b.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Open and lock the info file: 0, or an error with lockfd closed. */
+static int
+lock_info(struct mailslot_reader *r)
+{
+    int rc;
 
     r->lockfd = mailslot__open_regular(AT_FDCWD, r->paths.info,
         O_RDWR | O_CREAT, 0600);
@@ -300,12 +310,42 @@ claim_name(struct mailslot_reader *r)
     }
     if (r->lockfd < 0)
         return mailslot__os_fail(errno);
-    if (flock(r->lockfd, LOCK_EX | LOCK_NB) != 0) {
-        if (errno == EWOULDBLOCK) {
-            mailslot__set_os_error(errno);
-            return MAILSLOT_EEXISTS;
-        }
-        return mailslot__os_fail(errno);
+    if (flock(r->lockfd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+    if (errno == EWOULDBLOCK) {
+        mailslot__set_os_error(errno);
+        rc = MAILSLOT_EEXISTS;
+    } else {
+        rc = mailslot__os_fail(errno);
+    }
+    close(r->lockfd);
+    r->lockfd = -1;
+    return rc;
+}
+
+/*
+ * Take the name: lock the info file, then describe the slot in it.  A
+ * reader that closes removes the file while it still holds the lock, so a
+ * lock won on a file that is no longer at the path was won on a freed name
+ * that someone else may have taken since: then try again on the new file.
+ * Invariant: while lockfd >= 0 this reader owns the name and its files.
+ */
+static int
+claim_name(struct mailslot_reader *r)
+{
+    char info[MAILSLOT__NAME_MAX + 64];
+    int n, rc, tries;
+
+    for (tries = 0;; tries++) {
+        rc = lock_info(r);
+        if (rc != 0)
+            return rc;
+        if (is_file_at(r->lockfd, r->paths.info))
+            break;
+        close(r->lockfd);
+        r->lockfd = -1;
+        if (tries == 100)
+            return mailslot__os_fail(EAGAIN);
     }
     n = mailslot__info_format(info, sizeof info, r->max_size, r->display);
     if (n < 0)
@@ -431,8 +471,10 @@ discard(struct mailslot_reader *r)
         unlink(r->paths.bell);
         close(r->bell);
     }
-    if (r->lockfd >= 0)
+    if (r->lockfd >= 0) {
+        unlink(r->paths.info); /* ours: we hold its lock */
         close(r->lockfd);
+    }
     if (r->epfd >= 0)
         close(r->epfd);
     if (r->evfd >= 0)
@@ -483,6 +525,9 @@ mailslot__plat_reader_close(mailslot_reader *r)
      * socket is never unlinked by this one. */
     unlink(r->paths.sock);
     unlink(r->paths.bell);
+    /* The info file goes too, still under the lock (see claim_name), so
+     * the directory holds only live slots' files. */
+    unlink(r->paths.info);
     close(r->lockfd);
     r->lockfd = -1;
     /* Wake the drain thread, blocked writers, reads and event loops. */

@@ -205,6 +205,17 @@ main(void)
     CHECK_EQ(chmod(dir, 0720), 0);
     expect_refused("group-writable");
 
+    /* A regular file where the directory should be: the message says
+     * what may be wrong with it, "not a directory" included. */
+    set_dir("plainfile", dir, sizeof dir);
+    {
+        FILE *f = fopen(dir, "w");
+        CHECK(f != NULL && fclose(f) == 0);
+    }
+    expect_refused("a regular file");
+    CHECK(strstr(mailslot_strerror(MAILSLOT_EUNSAFE), "not a directory") !=
+          NULL);
+
     /* A symlink to a good directory is still refused. */
     snprintf(target, sizeof target, "%s/fresh", base);
     set_dir("link", dir, sizeof dir);

@@ -107,7 +107,8 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_version_number(void);
     X(ENCODING, -13, "encoding", "invalid text for the encoding")            \
     X(ACCESS, -14, "access_denied", "permission denied")                     \
     X(UNSAFE, -15, "unsafe_directory",                                       \
-      "slot directory is not owned by this user or is writable by others")   \
+      "slot directory is unsafe: not a directory, not owned by this user, "  \
+      "or writable by others")                                               \
     X(INTR, -16, "interrupted", "interrupted by a signal")                   \
     X(REMOTEOFF, -17, "remote_disabled",                                     \
       "remote mailslots are disabled on this system; enable them with "      \

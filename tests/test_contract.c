@@ -143,7 +143,7 @@ test_empty_message(void)
     size_t len = 99;
     int rc;
 
-    CHECK_EQ(mailslot_next_size(r), MAILSLOT_NO_MESSAGE);
+    CHECK_EQ(mailslot_next_size(r), MAILSLOT_NEXT_NONE);
     CHECK_EQ(mailslot_send(name, "", 0), 0);
     CHECK_EQ(mailslot_get_info(r, &info), 0);
     rc = mailslot_read(r, buf, sizeof buf, &len, 0);
@@ -152,7 +152,7 @@ test_empty_message(void)
         len == 0, "Wine 8 fails a 0-byte message with ERROR_BROKEN_PIPE "
         "and counts it as 0 messages (section 10 row 14)");
     CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), MAILSLOT_ETIMEOUT);
-    CHECK_EQ(mailslot_next_size(r), MAILSLOT_NO_MESSAGE);
+    CHECK_EQ(mailslot_next_size(r), MAILSLOT_NEXT_NONE);
     mailslot_reader_free(r);
 }
 

@@ -15,7 +15,7 @@ static int testlib_known;
 /*
  * 1 when running under Wine, else 0; defined by the test helpers
  * (helpers.c, helpers_win.c), needed only by files using CHECK_WINDOWS.
- * <windows.h> stays out of this header: it redefines MAILSLOT_NO_MESSAGE.
+ * <windows.h> stays out of this header (the tests include it as needed).
  */
 int testlib_under_wine(void);
 

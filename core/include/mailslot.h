@@ -150,11 +150,12 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_last_os_error(void);
 #define MAILSLOT_TIMEOUT_FOREVER (-1)
 #define MAILSLOT_TIMEOUT_DEFAULT (-2)
 /*
- * info.next_size when no message is queued.  <windows.h> has its own
- * MAILSLOT_NO_MESSAGE, ((DWORD)-1), which replaces this one if it is
- * included later: compare with -1 or mailslot_no_message() there.
+ * info.next_size (and mailslot_next_size()) when no message is queued.
+ * Not called MAILSLOT_NO_MESSAGE: <winbase.h> defines that name as
+ * ((DWORD)-1), and a program that includes <windows.h> after this header
+ * would silently compare with the wrong value.
  */
-#define MAILSLOT_NO_MESSAGE (-1)
+#define MAILSLOT_NEXT_NONE (-1)
 
 MAILSLOT_API int32_t MAILSLOT_CALL mailslot_timeout_forever(void);
 MAILSLOT_API int32_t MAILSLOT_CALL mailslot_timeout_default(void);
@@ -268,7 +269,7 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_read_alloc(mailslot_reader *r,
 typedef struct mailslot_info {
     size_t size;               /* sizeof(mailslot_info), set by the caller */
     uint32_t max_message_size; /* 0 = any */
-    int64_t next_size;         /* MAILSLOT_NO_MESSAGE (-1) when empty */
+    int64_t next_size;         /* MAILSLOT_NEXT_NONE (-1) when empty */
     uint32_t count;            /* messages queued, exact */
     int32_t read_timeout_ms;   /* the reader's default timeout */
 } mailslot_info;

@@ -97,7 +97,7 @@ mailslot_timeout_default(void)
 int64_t MAILSLOT_CALL
 mailslot_no_message(void)
 {
-    return MAILSLOT_NO_MESSAGE;
+    return MAILSLOT_NEXT_NONE;
 }
 
 size_t MAILSLOT_CALL

@@ -270,7 +270,7 @@ reader_info(lua_State *L)
     lua_createtable(L, 0, 4);
     lua_pushinteger(L, (lua_Integer)info.max_message_size);
     lua_setfield(L, -2, "max_size");
-    if (info.next_size != MAILSLOT_NO_MESSAGE) {
+    if (info.next_size != MAILSLOT_NEXT_NONE) {
         lua_pushinteger(L, (lua_Integer)info.next_size);
         lua_setfield(L, -2, "next_size");
     }

@@ -12,8 +12,7 @@
 int64_t
 mailslot__win_slot_next(struct mailslot_reader *r, DWORD *count)
 {
-    /* <windows.h> redefines MAILSLOT_NO_MESSAGE as (DWORD)-1, so the
-     * values are spelled out here. */
+    /* Windows says "none" with its own MAILSLOT_NO_MESSAGE, (DWORD)-1. */
     DWORD next = (DWORD)-1, n = 0;
 
     if (!GetMailslotInfo(r->slot, NULL, &next, &n, NULL))

@@ -213,18 +213,20 @@ def main():
             str(int(round(100 * math.log2(n)))) if n else "0"
             for n in letters[i:i + 10]) + ",")
     o.append("};\n")
-    for name, members, first, last in (
-            ("han_tier1", tier1, HAN_FIRST, HAN_LAST),
-            ("han_tier2", tier2, HAN_FIRST, HAN_LAST),
-            ("hangul_common", hangul, HANGUL_FIRST, HANGUL_LAST)):
-        o.append("static const uint8_t %s[] = {" % name)
+    for name, what, members, first, last in (
+            ("han_tier1", "Han tier 1", tier1, HAN_FIRST, HAN_LAST),
+            ("han_tier2", "Han tier 2", tier2, HAN_FIRST, HAN_LAST),
+            ("hangul_common", "KS X 1001 Hangul", hangul, HANGUL_FIRST,
+             HANGUL_LAST)):
+        o.append("/* %s, one bit per code point from U+%04X. */"
+                 % (what, first))
+        o.append("const uint8_t mailslot__%s[] = {" % name)
         o.append("    /* clang-format off */")
         o.append(c_bytes(bitset(members, first, last)))
         o.append("    /* clang-format on */")
         o.append("};\n")
-    o.append(TAIL)
     with open(out_path, "w", encoding="utf-8") as f:
-        f.write("\n".join(o))
+        f.write("\n".join(o).rstrip("\n") + "\n")
 
 
 def version(udir):
@@ -232,31 +234,6 @@ def version(udir):
         return f.readline().strip("# \n").replace("Scripts-", "").replace(
             ".txt", "")
 
-
-TAIL = """static int
-bit(const uint8_t *set, uint32_t i)
-{
-    return (set[i / 8] >> (i % 8)) & 1;
-}
-
-int
-mailslot__han_tier(uint32_t cp)
-{
-    if (cp < 0x4E00 || cp > 0x9FFF) {
-        return 3;
-    }
-    if (bit(han_tier1, cp - 0x4E00)) {
-        return 1;
-    }
-    return bit(han_tier2, cp - 0x4E00) ? 2 : 3;
-}
-
-int
-mailslot__hangul_common(uint32_t cp)
-{
-    return cp >= 0xAC00 && cp <= 0xD7A3 && bit(hangul_common, cp - 0xAC00);
-}
-"""
 
 if __name__ == "__main__":
     main()

@@ -3797,7 +3797,8 @@ const uint16_t mailslot__script_letter_bits[] = {
     602, 546, 1019, 539,
 };
 
-static const uint8_t han_tier1[] = {
+/* Han tier 1, one bit per code point from U+4E00. */
+const uint8_t mailslot__han_tier1[] = {
     /* clang-format off */
     0x8B, 0x6F, 0x59, 0x97, 0x72, 0x24, 0x04, 0x7F, 0x20, 0xCA, 0xCD, 0xE3,
     0x41, 0x00, 0x0B, 0x40, 0x45, 0x1B, 0x34, 0x5C, 0x52, 0x78, 0x04, 0x04,
@@ -4021,7 +4022,8 @@ static const uint8_t han_tier1[] = {
     /* clang-format on */
 };
 
-static const uint8_t han_tier2[] = {
+/* Han tier 2, one bit per code point from U+4E00. */
+const uint8_t mailslot__han_tier2[] = {
     /* clang-format off */
     0x00, 0x90, 0xA2, 0x68, 0x84, 0x59, 0x5B, 0x80, 0x8C, 0x31, 0x30, 0x10,
     0x06, 0x2A, 0xC0, 0x80, 0x38, 0xE4, 0x0B, 0x83, 0xA5, 0x03, 0x69, 0x8A,
@@ -4245,7 +4247,8 @@ static const uint8_t han_tier2[] = {
     /* clang-format on */
 };
 
-static const uint8_t hangul_common[] = {
+/* KS X 1001 Hangul, one bit per code point from U+AC00. */
+const uint8_t mailslot__hangul_common[] = {
     /* clang-format off */
     0x93, 0x07, 0xFF, 0x3E, 0x11, 0xB0, 0x03, 0x13, 0x01, 0x28, 0x10, 0x11,
     0x00, 0x00, 0x93, 0x05, 0x7B, 0x1E, 0x11, 0xB0, 0x03, 0x97, 0x01, 0x3B,
@@ -4366,27 +4369,3 @@ static const uint8_t hangul_common[] = {
     0x02, 0x13, 0x01, 0x2B, 0x00,
     /* clang-format on */
 };
-
-static int
-bit(const uint8_t *set, uint32_t i)
-{
-    return (set[i / 8] >> (i % 8)) & 1;
-}
-
-int
-mailslot__han_tier(uint32_t cp)
-{
-    if (cp < 0x4E00 || cp > 0x9FFF) {
-        return 3;
-    }
-    if (bit(han_tier1, cp - 0x4E00)) {
-        return 1;
-    }
-    return bit(han_tier2, cp - 0x4E00) ? 2 : 3;
-}
-
-int
-mailslot__hangul_common(uint32_t cp)
-{
-    return cp >= 0xAC00 && cp <= 0xD7A3 && bit(hangul_common, cp - 0xAC00);
-}

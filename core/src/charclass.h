@@ -53,11 +53,15 @@ extern const size_t mailslot__script_count;
 /* log2 of each script's number of letters, in 1/100 bit. */
 extern const uint16_t mailslot__script_letter_bits[];
 
-/* 1 (common), 2 (in a national standard) or 3 (rare) for a Han
- * ideograph of U+4E00..U+9FFF; 3 for any other code point. */
-int mailslot__han_tier(uint32_t cp);
-
-/* Whether CP is one of the 2,350 Hangul syllables of KS X 1001. */
-int mailslot__hangul_common(uint32_t cp);
+/* Bit sets, one bit per code point (bit i % 8 of byte i / 8): Han tiers
+ * 1 and 2 over U+4E00..U+9FFF, and the 2,350 Hangul syllables of KS X 1001
+ * over U+AC00..U+D7A3.  detect.c reads them. */
+#define MAILSLOT__HAN_FIRST 0x4E00
+#define MAILSLOT__HAN_LAST 0x9FFF
+#define MAILSLOT__HANGUL_FIRST 0xAC00
+#define MAILSLOT__HANGUL_LAST 0xD7A3
+extern const uint8_t mailslot__han_tier1[];
+extern const uint8_t mailslot__han_tier2[];
+extern const uint8_t mailslot__hangul_common[];
 
 #endif

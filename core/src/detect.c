@@ -184,6 +184,34 @@ ascii_kind(struct mailslot__scorer *s, uint32_t cp, uint32_t *cost)
     }
 }
 
+/* Bit I of the bit set SET (charclass.h). */
+static int
+bit(const uint8_t *set, uint32_t i)
+{
+    return (set[i / 8] >> (i % 8)) & 1;
+}
+
+/* 1 (everyday), 2 (in a national standard) or 3 (rare) for a Han
+ * ideograph; 3 outside U+4E00..U+9FFF. */
+static int
+han_tier(uint32_t cp)
+{
+    if (cp < MAILSLOT__HAN_FIRST || cp > MAILSLOT__HAN_LAST) {
+        return 3;
+    }
+    if (bit(mailslot__han_tier1, cp - MAILSLOT__HAN_FIRST)) {
+        return 1;
+    }
+    return bit(mailslot__han_tier2, cp - MAILSLOT__HAN_FIRST) ? 2 : 3;
+}
+
+static int
+hangul_common(uint32_t cp)
+{
+    return cp >= MAILSLOT__HANGUL_FIRST && cp <= MAILSLOT__HANGUL_LAST &&
+           bit(mailslot__hangul_common, cp - MAILSLOT__HANGUL_FIRST);
+}
+
 /* Cost of a letter of SCRIPT (not ASCII). */
 static uint32_t
 letter_cost(uint32_t cp, unsigned script)
@@ -200,7 +228,7 @@ letter_cost(uint32_t cp, unsigned script)
     case SCRIPT_KATAKANA:
         return COST_KANA;
     case SCRIPT_HAN:
-        switch (mailslot__han_tier(cp)) {
+        switch (han_tier(cp)) {
         case 1:
             return COST_HAN_TIER1;
         case 2:
@@ -209,7 +237,7 @@ letter_cost(uint32_t cp, unsigned script)
             return COST_HAN_TIER3;
         }
     case SCRIPT_HANGUL:
-        return mailslot__hangul_common(cp) ? COST_HANGUL_COMMON
+        return hangul_common(cp) ? COST_HANGUL_COMMON
                                            : COST_HANGUL_RARE;
     default:
         bits = mailslot__script_letter_bits[script];

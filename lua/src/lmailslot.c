@@ -22,8 +22,8 @@ int
 lmailslot_push_failure(lua_State *L, int code)
 {
     luaL_pushfail(L);
-    lua_pushstring(L, mailslot_strerror(code));
     lua_pushstring(L, mailslot_errname(code));
+    lua_pushstring(L, mailslot_strerror(code));
     return 3;
 }
 

@@ -3,7 +3,7 @@
  * the module exports only luaopen_mailslot.
  *
  * Conventions (those of Lua's io library and LuaSocket):
- *  - Runtime failures return nil, message, short error name (the core's
+ *  - Runtime failures return nil, short error name, message (the core's
  *    mailslot_strerror() and mailslot_errname()); misuse -- a wrong
  *    argument type, an unknown encoding, a closed handle -- raises.
  *  - Timeouts are seconds as numbers; nil, a negative number or math.huge
@@ -37,7 +37,8 @@
 
 MAILSLOT_LUA_EXPORT LUAMOD_API int luaopen_mailslot(lua_State *L);
 
-/* Push nil, message, short error name for CODE; returns 3. */
+/* Push nil, short error name, message for CODE; returns 3 (LuaSocket's
+ * order: `if err == "timeout"` works). */
 int lmailslot_push_failure(lua_State *L, int code);
 
 /* The number at IDX, seconds, as milliseconds; ARG is for error messages. */

@@ -135,7 +135,7 @@ check_reader(lua_State *L, int arg)
     return box;
 }
 
-/* slot:read([timeout]) -> message | nil, message, errname */
+/* slot:read([timeout]) -> message | nil, errname, message */
 static int
 reader_read(lua_State *L)
 {
@@ -180,7 +180,7 @@ push_origin(lua_State *L, const mailslot_origin *o)
 }
 
 /*
- * slot:read_origin([timeout]) -> message, origin | nil, message, errname
+ * slot:read_origin([timeout]) -> message, origin | nil, errname, message
  * ORIGIN is nil for a local writer's message, else a table that says
  * where a message "mailslot bridge" took off the network came from.
  */

@@ -50,13 +50,14 @@ function T.ok(cond, what)
     return cond
 end
 
--- The runtime-failure triple: nil, a message, the short error name.
+-- The runtime-failure triple, in LuaSocket's order: nil, the short error
+-- name, a message.
 function T.fails(errname, ...)
     local n = select("#", ...)
-    local v, msg, name = ...
-    if v ~= nil or type(msg) ~= "string" or name ~= errname then
-        error(string.format("expected nil, message, %q; got %s, %s, %s (%d)",
-            errname, show(v), show(msg), show(name), n), 2)
+    local v, name, msg = ...
+    if v ~= nil or name ~= errname or type(msg) ~= "string" then
+        error(string.format("expected nil, %q, message; got %s, %s, %s (%d)",
+            errname, show(v), show(name), show(msg), n), 2)
     end
 end
 

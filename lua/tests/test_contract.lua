@@ -40,10 +40,10 @@ T.test("an empty message is \"\", distinct from no message", function()
     T.eq(info.count, 1, "count")
     T.eq(info.next_size, 0, "next_size")
     T.eq(slot:read(0), "", "the empty message")
-    local v, msg, err = slot:read(0)
+    local v, err, msg = slot:read(0)
     T.eq(v, nil)
-    T.eq(msg, "timed out")
     T.eq(err, "timeout")
+    T.eq(msg, "timed out")
 end)
 
 T.test("max_size: exactly at the limit is sent, one over is refused",

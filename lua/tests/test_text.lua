@@ -5,7 +5,7 @@
 --
 -- In Lua, "!invalid_argument" (a call the core refuses as a programming
 -- error, such as encoding to "auto") raises; every other "!errname" is
--- the failure triple nil, message, errname.
+-- the failure triple nil, errname, message.
 local T = require "harness"
 local mailslot = require "mailslot"
 

@@ -1,7 +1,8 @@
 -- test_api.lua -- the Lua face of the module: require leaves the globals
 -- alone, misuse raises while runtime failures return nil, errname,
--- message (LuaSocket's order); invalid names and oversized messages send nothing; garbage
--- collection and <close> free a slot's name; metatables as liolib's.
+-- message (LuaSocket's order); invalid names and oversized messages send
+-- nothing; garbage collection and <close> free a slot's name; metatables
+-- as liolib's.
 local T = require "harness"
 
 -- Snapshot the globals before the module is loaded for the first time.

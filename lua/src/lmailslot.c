@@ -344,6 +344,46 @@ l_detect_encoding(lua_State *L)
     return 1;
 }
 
+/* mailslot.list() -> { name, ... } | failure: this user's live slots, as
+ * the `mailslot list` command prints them. */
+static int
+l_list(lua_State *L)
+{
+    char *names = NULL;
+    const char *p, *nl;
+    int rc = mailslot_list(&names, NULL), i = 0;
+
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    lua_newtable(L);
+    for (p = names; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+        lua_pushlstring(L, p, (size_t)(nl - p));
+        lua_rawseti(L, -2, ++i);
+    }
+    mailslot_free(names);
+    return 1;
+}
+
+/* mailslot.canonical_name(name) -> canonical name | failure: two names
+ * are one slot exactly when their canonical names are equal. */
+static int
+l_canonical_name(lua_State *L)
+{
+    int ok;
+    const char *name = lmailslot_check_name(L, 1, &ok);
+    char buf[4 * 256];
+    size_t len = 0;
+    int rc;
+
+    if (!ok)
+        return lmailslot_push_failure(L, MAILSLOT_ENAME);
+    rc = mailslot_name_canonical(name, buf, sizeof buf, &len);
+    if (rc < 0)
+        return lmailslot_push_failure(L, rc);
+    lua_pushlstring(L, buf, len);
+    return 1;
+}
+
 /* clang-format off */
 static const luaL_Reg module_functions[] = {
     { "create", lmailslot_create },
@@ -352,6 +392,8 @@ static const luaL_Reg module_functions[] = {
     { "encode", l_encode },
     { "decode", l_decode },
     { "detect_encoding", l_detect_encoding },
+    { "list", l_list },
+    { "canonical_name", l_canonical_name },
     { NULL, NULL },
 };
 /* clang-format on */
@@ -395,5 +437,7 @@ luaopen_mailslot(lua_State *L)
     luaL_newlib(L, module_functions);
     lua_pushstring(L, mailslot_version());
     lua_setfield(L, -2, "_VERSION");
+    lua_pushinteger(L, (lua_Integer)mailslot_max_message_size());
+    lua_setfield(L, -2, "MAX_MESSAGE_SIZE");
     return 1;
 }

@@ -241,4 +241,30 @@ T.test("encode and decode are the core's codec", function()
     T.eq(mailslot.decode(""), "")
 end)
 
+T.test("list, canonical_name and MAX_MESSAGE_SIZE", function()
+    T.eq(mailslot.canonical_name("Caf\u{E9}/x"),
+        "\\\\.\\mailslot\\CAF\u{C9}\\X")
+    T.eq(mailslot.canonical_name("\\\\.\\mailslot\\caf\u{E9}\\x"),
+        mailslot.canonical_name("CAF\u{C9}/X"))
+    T.fails("invalid_name", mailslot.canonical_name("a//b"))
+    T.eq(math.type(mailslot.MAX_MESSAGE_SIZE), "integer")
+    T.ok(mailslot.MAX_MESSAGE_SIZE >= 65536, "a large limit")
+    local name = T.name("listed")
+    local function listed()
+        local want = mailslot.canonical_name(name)
+        for _, n in ipairs(assert(mailslot.list())) do
+            if mailslot.canonical_name(n) == want then
+                return true
+            end
+        end
+        return false
+    end
+    T.ok(not listed(), "not listed before create")
+    do
+        local slot <close> = assert(mailslot.create(name))
+        T.ok(listed(), "listed while live")
+    end
+    T.ok(not listed(), "not listed after close")
+end)
+
 T.done()

@@ -40,6 +40,7 @@ from . import _mailslot as _c
 
 __all__ = [
     "create", "open", "send", "encode", "decode", "detect_encoding",
+    "list", "canonical_name",
     "Mailslot", "Writer", "Info", "Origin", "Error",
     "MAX_MESSAGE_SIZE", "MAX_NAME_LENGTH",
 ]
@@ -53,6 +54,8 @@ MAX_NAME_LENGTH = _c.MAX_NAME_LENGTH
 
 encode = _c.encode
 decode = _c.decode
+list = _c.list  # noqa: A001 - the module's verb, as the command's
+canonical_name = _c.canonical_name
 detect_encoding = _c.detect_encoding
 
 # Marks "the slot's own timeout" in signatures that also accept None.

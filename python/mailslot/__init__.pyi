@@ -1,8 +1,8 @@
 # Type hints for the mailslot package (the runtime is __init__.py over the
 # C extension _mailslot).  tests/test_api.py checks that this file names
 # exactly the public names the package defines.
-from typing import (AsyncIterator, Iterator, Literal, NamedTuple, Optional,
-                    Tuple, Union, overload)
+from typing import (AsyncIterator, Iterator, List, Literal, NamedTuple,
+                    Optional, Tuple, Union, overload)
 
 _BytesLike = Union[bytes, bytearray, memoryview]
 _Message = Union[_BytesLike, str]
@@ -93,6 +93,8 @@ def encode(text: str, encoding: str = ..., nul: bool = ...) -> bytes: ...
 def decode(data: _BytesLike, encoding: str = ...,
            errors: str = ...) -> str: ...
 def detect_encoding(data: _BytesLike) -> str: ...
+def list() -> List[str]: ...
+def canonical_name(name: str) -> str: ...
 
 class Error(OSError):
     code: int

@@ -311,7 +311,56 @@ mod_set_origin_type(PyObject *module, PyObject *type)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+mod_list(PyObject *module, PyObject *unused)
+{
+    char *names = NULL;
+    PyObject *text, *list;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = mailslot_list(&names, NULL);
+    Py_END_ALLOW_THREADS
+    if (rc != 0)
+        return ms_raise(module, rc, NULL);
+    text = PyUnicode_DecodeUTF8(names, (Py_ssize_t)strlen(names), "strict");
+    mailslot_free(names);
+    if (text == NULL)
+        return NULL;
+    list = PyUnicode_Splitlines(text, 0);
+    Py_DECREF(text);
+    return list;
+}
+
+static PyObject *
+mod_canonical_name(PyObject *module, PyObject *name)
+{
+    PyObject *name_b;
+    char buf[4 * 256];
+    size_t len = 0;
+    int rc;
+
+    name_b = ms_name_bytes(module, name);
+    if (name_b == NULL)
+        return NULL;
+    rc = mailslot_name_canonical(PyBytes_AsString(name_b), buf, sizeof buf,
+        &len);
+    Py_DECREF(name_b);
+    if (rc < 0)
+        return ms_raise_os(module, rc, 0, name);
+    return PyUnicode_DecodeUTF8(buf, (Py_ssize_t)len, "strict");
+}
+
 static PyMethodDef module_methods[] = {
+    { "list", mod_list, METH_NOARGS,
+      "list($module, /)\n--\n\n"
+      "The names of this user's live mailslots, as the `mailslot list`\n"
+      "command prints them (POSIX; raises NotSupported on Windows)." },
+    { "canonical_name", mod_canonical_name, METH_O,
+      "canonical_name($module, name, /)\n--\n\n"
+      "NAME's canonical form, upper-cased the Windows way: two names are\n"
+      "one slot exactly when their canonical names are equal.  Raises\n"
+      "InvalidName for a name the library refuses." },
     { "_create", (PyCFunction)(void (*)(void))mod_create,
       METH_VARARGS | METH_KEYWORDS,
       "_create(cls, name, max_size=0, timeout=None, encoding='auto')\n--\n\n"

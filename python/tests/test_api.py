@@ -238,3 +238,25 @@ def test_everything_has_a_docstring():
         assert word in text
     assert inspect.signature(mailslot.decode).parameters["errors"].default \
         == "replace"
+
+
+def test_list_and_canonical_name(name):
+    """The command's list and the library's canonical names, from Python."""
+    assert mailslot.canonical_name("Caf\u00e9/x") == \
+        "\\\\.\\mailslot\\CAF\u00c9\\X"
+    assert mailslot.canonical_name("\\\\.\\mailslot\\caf\u00e9\\x") == \
+        mailslot.canonical_name("CAF\u00c9\\X")
+    with pytest.raises(mailslot.InvalidName):
+        mailslot.canonical_name("a//b")
+    with pytest.raises(TypeError):
+        mailslot.canonical_name(7)
+    assert name.replace("\\", "/") not in [
+        n.replace("\\", "/") for n in mailslot.list()]
+    with mailslot.create(name):
+        listed = mailslot.list()
+        assert isinstance(listed, list) and all(isinstance(n, str)
+                                                for n in listed)
+        assert mailslot.canonical_name(name) in [
+            mailslot.canonical_name(n) for n in listed]
+    assert mailslot.canonical_name(name) not in [
+        mailslot.canonical_name(n) for n in mailslot.list()]

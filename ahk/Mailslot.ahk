@@ -105,7 +105,8 @@ class Mailslot {
 
         ; What the writers send, as Create was told ("auto" by default).
         Encoding {
-            get => ["auto", "UTF-8", "UTF-16LE", "ANSI", "CP1252"][this._enc + 1]
+            get => StrGet(DllCall("mailslot\mailslot_encoding_name"
+                , "Int", this._enc, "Ptr"), "UTF-8")
         }
 
         ; Like Read (in the reader's encoding), but returns false on a

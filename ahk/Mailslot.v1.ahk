@@ -91,8 +91,8 @@ class Mailslot {
         ; What the writers send, as Create was told ("auto" by default).
         Encoding[] {
             get {
-                names := ["auto", "UTF-8", "UTF-16LE", "ANSI", "CP1252"]
-                return names[this._enc + 1]
+                return StrGet(DllCall("mailslot\mailslot_encoding_name"
+                    , "Int", this._enc, "Ptr"), "UTF-8")
             }
         }
 

@@ -43,14 +43,6 @@ print_reading(const char *label, int enc, const void *data, size_t len,
 int
 cli_inspect(const char *name, const void *data, size_t len)
 {
-    static const struct {
-        const char *label;
-        int encoding;
-    } readings[] = {
-        { "utf-8", MAILSLOT_ENC_UTF8 },
-        { "utf-16le", MAILSLOT_ENC_UTF16LE },
-        { "ansi", MAILSLOT_ENC_ANSI },
-    };
     const unsigned char *p = data;
     mailslot_detection d;
     int rc;
@@ -67,10 +59,10 @@ cli_inspect(const char *name, const void *data, size_t len)
         printf(" %02x", p[i]);
     printf("\n  reading        cost        text (lower cost: more "
         "plausible)\n");
-    for (size_t i = 0; i < sizeof readings / sizeof readings[0]; i++)
-        print_reading(readings[i].label, readings[i].encoding, data, len,
+    for (int enc = MAILSLOT_ENC_UTF8; enc <= MAILSLOT_ENC_ANSI; enc++)
+        print_reading(mailslot_encoding_name(enc), enc, data, len,
             &d);
-    printf("  picked: %s, by %s\n\n", readings[d.encoding - 1].label,
+    printf("  picked: %s, by %s\n\n", mailslot_encoding_name(d.encoding),
         d.reason);
     return CLI_OK;
 }

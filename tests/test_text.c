@@ -572,6 +572,14 @@ test_encoding_names(void)
         CHECK_EQ(mailslot_encoding_from_name(t[i].name), t[i].enc);
     }
     CHECK_EQ(mailslot_encoding_from_name(NULL), MAILSLOT_EINVAL);
+    /* The canonical names, which every binding shows, read back. */
+    for (int enc = MAILSLOT_ENC_AUTO; enc <= MAILSLOT_ENC_CP1252; enc++) {
+        CHECK_EQ(mailslot_encoding_from_name(mailslot_encoding_name(enc)),
+                 enc);
+    }
+    CHECK_STR(mailslot_encoding_name(MAILSLOT_ENC_UTF16LE), "utf-16le");
+    CHECK_STR(mailslot_encoding_name(9), "unknown");
+    CHECK_STR(mailslot_encoding_name(-1), "unknown");
 }
 
 static void

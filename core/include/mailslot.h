@@ -454,6 +454,13 @@ enum mailslot_encoding {
 MAILSLOT_API int MAILSLOT_CALL mailslot_encoding_from_name(const char *name);
 
 /*
+ * The canonical name of an encoding ("auto", "utf-8", "utf-16le", "ansi",
+ * "cp1252"), a static string; "unknown" for any other value.  Bindings use
+ * it so that every language names an encoding the same way.
+ */
+MAILSLOT_API const char *MAILSLOT_CALL mailslot_encoding_name(int encoding);
+
+/*
  * Encode the UTF-8 TEXT (LEN bytes) into ENCODING (not AUTO) in OUT (CAP
  * bytes).  *OUTLEN gets the number of bytes written, or needed when OUT is
  * too small (MAILSLOT_EBUFFER; OUT may be NULL to measure).  No BOM is

@@ -63,3 +63,14 @@ mailslot_encoding_from_name(const char *name)
     }
     return MAILSLOT_EINVAL;
 }
+
+const char *MAILSLOT_CALL
+mailslot_encoding_name(int encoding)
+{
+    static const char *const names[] = {"auto", "utf-8", "utf-16le", "ansi",
+                                        "cp1252"};
+
+    return encoding >= MAILSLOT_ENC_AUTO && encoding <= MAILSLOT_ENC_CP1252
+               ? names[encoding]
+               : "unknown";
+}

@@ -91,15 +91,6 @@ lmailslot_check_encoding(lua_State *L, int arg, int if_nil)
     return enc;
 }
 
-const char *
-lmailslot_encoding_name(int enc)
-{
-    static const char *const names[] = {"auto", "utf-8", "utf-16le", "ansi",
-                                        "cp1252"};
-
-    return enc >= 0 && enc <= MAILSLOT_ENC_CP1252 ? names[enc] : "unknown";
-}
-
 /* Encoding makes no guesses: "auto" is only for reading. */
 static int
 check_write_encoding(lua_State *L, int arg, int if_nil)
@@ -339,7 +330,7 @@ l_detect_encoding(lua_State *L)
     size_t len;
     const char *data = luaL_checklstring(L, 1, &len);
 
-    lua_pushstring(L, lmailslot_encoding_name(
+    lua_pushstring(L, mailslot_encoding_name(
                           mailslot_detect_encoding(data, len)));
     return 1;
 }

@@ -50,8 +50,6 @@ void lmailslot_push_timeout(lua_State *L, int32_t ms);
 
 /* An encoding argument (a core name); nil gives IF_NIL; unknown raises. */
 int lmailslot_check_encoding(lua_State *L, int arg, int if_nil);
-/* The canonical name of a MAILSLOT_ENC_* value ("auto", "utf-8", ...). */
-const char *lmailslot_encoding_name(int enc);
 /* A slot name argument; *OK is 0 when it holds an embedded NUL. */
 const char *lmailslot_check_name(lua_State *L, int arg, int *ok);
 /* Decode DATA to UTF-8 and push it; returns 0 or an error code. */

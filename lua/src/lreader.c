@@ -302,7 +302,7 @@ reader_getencoding(lua_State *L)
 {
     reader_box *box = check_reader(L, 1);
 
-    lua_pushstring(L, lmailslot_encoding_name(mailslot_reader_encoding(box->r)));
+    lua_pushstring(L, mailslot_encoding_name(mailslot_reader_encoding(box->r)));
     return 1;
 }
 

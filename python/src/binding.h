@@ -38,9 +38,8 @@ PyObject *ms_raise(PyObject *module, int code, PyObject *name);
 PyObject *ms_raise_os(PyObject *module, int code, int os_error,
     PyObject *name);
 /* The MAILSLOT_ENC_* value for an encoding NAME in any spelling the core
- * takes, or -1 with LookupError set; and the canonical name of a value. */
+ * takes, or -1 with LookupError set. */
 int ms_encoding_code(const char *name);
-const char *ms_encoding_name(int encoding);
 /* Raise ValueError for an operation on a closed object; returns NULL. */
 PyObject *ms_raise_closed(const char *what);
 /* Raise TypeError "WHAT must be EXPECTED, not TYPE"; returns NULL. */

@@ -25,17 +25,6 @@ ms_encoding_code(const char *name)
     return enc;
 }
 
-const char *
-ms_encoding_name(int encoding)
-{
-    static const char *const names[] = {
-        "auto", "utf-8", "utf-16le", "ansi", "cp1252"
-    };
-
-    return encoding >= 0 && encoding <= MAILSLOT_ENC_CP1252
-        ? names[encoding] : "unknown";
-}
-
 /* The str index of byte offset OFF in its UTF-8 form UTF8: the number of
  * characters that start before OFF. */
 static Py_ssize_t
@@ -60,7 +49,7 @@ raise_encode_error(PyObject *text, const char *utf8, size_t n, int enc)
             MAILSLOT_EENCODING)
         start = end = 0;
     exc = PyObject_CallFunction(PyExc_UnicodeEncodeError, "sOnns",
-        ms_encoding_name(enc), text, str_index(utf8, start),
+        mailslot_encoding_name(enc), text, str_index(utf8, start),
         str_index(utf8, end), "character not representable in this encoding");
     if (exc != NULL) {
         PyErr_SetObject(PyExc_UnicodeEncodeError, exc);
@@ -201,9 +190,9 @@ raise_decode_error(PyObject *data, int enc)
             MAILSLOT_EENCODING)
         start = end = 0;
     snprintf(reason, sizeof reason, "invalid %s data",
-        ms_encoding_name(used));
+        mailslot_encoding_name(used));
     exc = PyObject_CallFunction(PyExc_UnicodeDecodeError, "sOnns",
-        ms_encoding_name(used), data, (Py_ssize_t)start, (Py_ssize_t)end,
+        mailslot_encoding_name(used), data, (Py_ssize_t)start, (Py_ssize_t)end,
         reason);
     if (exc != NULL) {
         PyErr_SetObject(PyExc_UnicodeDecodeError, exc);
@@ -299,5 +288,5 @@ ms_detect_encoding(PyObject *module, PyObject *data)
     Py_DECREF(b);
     if (enc < 0)
         return ms_raise_os(module, enc, 0, NULL);
-    return PyUnicode_FromString(ms_encoding_name(enc));
+    return PyUnicode_FromString(mailslot_encoding_name(enc));
 }

@@ -412,7 +412,7 @@ static PyObject *
 reader_get_encoding(ReaderObject *self, void *closure)
 {
     return PyUnicode_FromString(
-        ms_encoding_name(mailslot_reader_encoding(self->r)));
+        mailslot_encoding_name(mailslot_reader_encoding(self->r)));
 }
 
 static PyObject *

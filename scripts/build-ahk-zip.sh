@@ -12,8 +12,7 @@ mkdir -p "$work" "$out"
 work=$(cd "$work" && pwd)
 out=$(cd "$out" && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
-version=$(sed -n 's/^#define MAILSLOT_VERSION_STRING "\(.*\)"$/\1/p' \
-    "$src/core/include/mailslot.h")
+version=$("$src/scripts/version.sh" "$src")
 
 bundle=$work/mailslot-ahk-$version
 rm -rf "$bundle"

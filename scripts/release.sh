@@ -15,8 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/dist}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-version=$(sed -n 's/^#define MAILSLOT_VERSION_STRING "\(.*\)"$/\1/p' \
-    "$root/core/include/mailslot.h")
+version=$("$root/scripts/version.sh" "$root")
 name=mailslot-$version
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -17,8 +17,7 @@ rm -rf "$work"
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 dist=$work/dist
-version=$(sed -n 's/^#define MAILSLOT_VERSION_STRING "\(.*\)"$/\1/p' \
-    "$src/core/include/mailslot.h")
+version=$("$src/scripts/version.sh" "$src")
 passed=0
 failed=0
 export MAILSLOT_DIR=$work/slots

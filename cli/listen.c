@@ -232,64 +232,40 @@ print_message(const listen_config *cfg, const void *data, size_t len)
     return cli_flush_stdout();
 }
 
+/* Print the origin of a message, as a prefix. */
+static void
+print_origin(const mailslot_origin *o)
+{
+    if (o->remote)
+        printf("[%s<%02x> %s:%u to %s<%02x>] ", o->source_name,
+            o->source_suffix, o->source_addr, o->source_port, o->dest_name,
+            o->dest_suffix);
+    else
+        printf("[local] ");
+}
+
 /*
  * Wait for the next message.  A signal that does not kill the process
  * (say, a stop and continue) only interrupts the wait, so it is resumed;
  * the timeout then starts again, as standard C offers no fine clock.
  */
-/*
- * Read the next message with its origin: learn the size with an empty
- * read (which keeps the message), then take it.  Only this thread reads.
- */
-static int
-read_with_origin(mailslot_reader *r, int32_t timeout_ms, void **data,
-    size_t *len)
-{
-    mailslot_origin o;
-    size_t need = 0;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.size = sizeof o;
-    *data = NULL;
-    rc = mailslot_read_ex(r, NULL, 0, &need, timeout_ms, &o);
-    if (rc != 0 && rc != MAILSLOT_EBUFFER)
-        return rc;
-    *data = malloc(need > 0 ? need : 1);
-    if (*data == NULL)
-        return MAILSLOT_ENOMEM;
-    if (rc == MAILSLOT_EBUFFER)
-        rc = mailslot_read_ex(r, *data, need, len, 0, &o);
-    else
-        *len = 0;
-    if (rc != 0) {
-        free(*data);
-        *data = NULL;
-        return rc;
-    }
-    if (o.remote)
-        printf("[%s<%02x> %s:%u to %s<%02x>] ", o.source_name,
-            o.source_suffix, o.source_addr, o.source_port, o.dest_name,
-            o.dest_suffix);
-    else
-        printf("[local] ");
-    return 0;
-}
-
 static int
 next_message(mailslot_reader *r, const listen_config *cfg, void **data,
     size_t *len)
 {
+    mailslot_origin o;
     int rc;
 
-    do {
-        if (cfg->origin)
-            rc = read_with_origin(r, cfg->timeout_ms, data, len);
-        else
-            rc = mailslot_read_alloc(r, data, len, cfg->timeout_ms);
-    } while (rc == MAILSLOT_EINTR);
+    memset(&o, 0, sizeof o);
+    o.size = sizeof o;
+    do
+        rc = mailslot_read_alloc_ex(r, data, len, cfg->timeout_ms,
+            cfg->origin ? &o : NULL);
+    while (rc == MAILSLOT_EINTR);
     if (rc != 0)
         cli_error("listen", cfg->name, rc);
+    else if (cfg->origin)
+        print_origin(&o);
     return rc == 0 ? CLI_OK : CLI_FAIL;
 }
 
@@ -306,10 +282,7 @@ listen_loop(mailslot_reader *r, const listen_config *cfg)
         if (rc != CLI_OK)
             return rc;
         rc = print_message(cfg, data, len);
-        if (cfg->origin)
-            free(data);
-        else
-            mailslot_free(data);
+        mailslot_free(data);
         if (rc != CLI_OK)
             return rc;
     }

@@ -110,6 +110,20 @@ test_full(void)
     CHECK_EQ(rc, MAILSLOT_EFULL);
     CHECK(mono_ms() - t0 >= 90);
     CHECK(sent >= 20 && sent < 100);
+    /* The timeout can be changed on the open writer; a longer one still
+     * ends in "full" with nothing sent. */
+    CHECK_EQ(mailslot_writer_timeout(w), 100);
+    CHECK_EQ(mailslot_writer_set_timeout(w, 300), 0);
+    CHECK_EQ(mailslot_writer_timeout(w), 300);
+    t0 = mono_ms();
+    CHECK_EQ(mailslot_write(w, &sent, sizeof sent), MAILSLOT_EFULL);
+    CHECK(mono_ms() - t0 >= 280);
+    CHECK_EQ(mailslot_writer_set_timeout(w, 0), 0);
+    CHECK_EQ(mailslot_writer_timeout(w), 0);
+    CHECK_EQ(mailslot_write(w, &sent, sizeof sent), MAILSLOT_EFULL);
+    CHECK_EQ(mailslot_writer_set_timeout(w, -2), MAILSLOT_EINVAL);
+    CHECK_EQ(mailslot_writer_set_timeout(NULL, 0), MAILSLOT_EINVAL);
+    CHECK_EQ(mailslot_writer_timeout(w), 0);
     while (mailslot_read(r, buf, sizeof buf, &len, 100) == 0) {
         int v;
 

@@ -167,6 +167,26 @@ test_forgery(mailslot_relay *rl, const char *slot)
     CHECK_EQ(len, sizeof fake);
     CHECK_EQ(o.remote, 0);
     CHECK_MEM(buf, len, fake, sizeof fake);
+    /* The allocating read tells the origin too. */
+    {
+        void *data = NULL;
+
+        CHECK_EQ(relay(rl, "testgrp", slot, "allocated", NULL), 0);
+        CHECK_EQ(mailslot_send(slot, "local", 5), 0);
+        o.remote = 0;
+        CHECK_EQ(mailslot_read_alloc_ex(r, &data, &len, 1000, &o), 0);
+        CHECK_MEM(data, len, "allocated", 9);
+        CHECK_EQ(o.remote, 1);
+        CHECK_STR(o.source_addr, "10.231.1.1");
+        mailslot_free(data);
+        CHECK_EQ(mailslot_read_alloc_ex(r, &data, &len, 1000, &o), 0);
+        CHECK_MEM(data, len, "local", 5);
+        CHECK_EQ(o.remote, 0);
+        mailslot_free(data);
+        CHECK_EQ(mailslot_read_alloc_ex(r, &data, &len, 0, NULL),
+            MAILSLOT_ETIMEOUT);
+        CHECK(data == NULL);
+    }
     /* An origin struct from an older caller (only size and remote). */
     CHECK_EQ(relay(rl, "testgrp", slot, "old", NULL), 0);
     {

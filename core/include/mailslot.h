@@ -385,6 +385,16 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_open_w(const uint16_t *name,
 MAILSLOT_API int MAILSLOT_CALL mailslot_write(mailslot_writer *w,
     const void *data, size_t len);
 
+/*
+ * Change how long later writes wait for room in a full queue (as
+ * options.write_timeout_ms: milliseconds, 0 = do not wait, -1 = forever).
+ * Remote names never wait.  Errors: MAILSLOT_EINVAL.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_writer_set_timeout(mailslot_writer *w,
+    int32_t timeout_ms);
+/* The writer's current write timeout, or MAILSLOT_EINVAL for NULL. */
+MAILSLOT_API int32_t MAILSLOT_CALL mailslot_writer_timeout(mailslot_writer *w);
+
 /* Close the writer.  Idempotent; W may be NULL.  Memory stays until free. */
 MAILSLOT_API void MAILSLOT_CALL mailslot_writer_close(mailslot_writer *w);
 MAILSLOT_API void MAILSLOT_CALL mailslot_writer_free(mailslot_writer *w);
@@ -593,6 +603,14 @@ MAILSLOT_API size_t MAILSLOT_CALL mailslot_origin_size(void);
 MAILSLOT_API int MAILSLOT_CALL mailslot_read_ex(mailslot_reader *r,
     void *buf, size_t cap, size_t *len, int32_t timeout_ms,
     mailslot_origin *origin);
+
+/*
+ * mailslot_read_alloc() that also tells where the message came from, as
+ * mailslot_read_ex() does (ORIGIN may be NULL).  Release *DATA with
+ * mailslot_free().
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_read_alloc_ex(mailslot_reader *r,
+    void **data, size_t *len, int32_t timeout_ms, mailslot_origin *origin);
 
 typedef struct mailslot_relay mailslot_relay;
 

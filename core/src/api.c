@@ -139,11 +139,12 @@ mailslot_read_ex(mailslot_reader *r, void *buf, size_t cap, size_t *len,
  * Learn the size with a zero-capacity read (which waits for a message and
  * keeps it), then read it into a buffer of exactly that size.  Only this
  * thread reads from R between the two calls unless the caller shares the
- * reader, in which case the loop simply tries again.
+ * reader, in which case the loop simply tries again.  ORIGIN (may be
+ * NULL) is filled by the read that takes the message.
  */
 int MAILSLOT_CALL
-mailslot_read_alloc(mailslot_reader *r, void **data, size_t *len,
-    int32_t timeout_ms)
+mailslot_read_alloc_ex(mailslot_reader *r, void **data, size_t *len,
+    int32_t timeout_ms, mailslot_origin *origin)
 {
     size_t need = 0;
     void *buf;
@@ -153,7 +154,7 @@ mailslot_read_alloc(mailslot_reader *r, void **data, size_t *len,
         return fail(MAILSLOT_EINVAL);
     *data = NULL;
     *len = 0;
-    rc = mailslot_read(r, NULL, 0, &need, timeout_ms);
+    rc = mailslot_read_ex(r, NULL, 0, &need, timeout_ms, origin);
     for (;;) {
         if (rc != MAILSLOT_EBUFFER && rc != 0)
             return rc;
@@ -165,7 +166,7 @@ mailslot_read_alloc(mailslot_reader *r, void **data, size_t *len,
             *data = buf;
             return 0;
         }
-        rc = mailslot_read(r, buf, need, len, 0);
+        rc = mailslot_read_ex(r, buf, need, len, 0, origin);
         if (rc == 0) {
             *data = buf;
             return 0;
@@ -173,6 +174,13 @@ mailslot_read_alloc(mailslot_reader *r, void **data, size_t *len,
         free(buf);
         need = *len;
     }
+}
+
+int MAILSLOT_CALL
+mailslot_read_alloc(mailslot_reader *r, void **data, size_t *len,
+    int32_t timeout_ms)
+{
+    return mailslot_read_alloc_ex(r, data, len, timeout_ms, NULL);
 }
 
 int MAILSLOT_CALL
@@ -369,6 +377,23 @@ mailslot_write(mailslot_writer *w, const void *data, size_t len)
     if (w == NULL || (data == NULL && len != 0))
         return fail(MAILSLOT_EINVAL);
     return mailslot__plat_write(w, data, len);
+}
+
+int MAILSLOT_CALL
+mailslot_writer_set_timeout(mailslot_writer *w, int32_t timeout_ms)
+{
+    if (w == NULL || timeout_ms < -1)
+        return fail(MAILSLOT_EINVAL);
+    mailslot__plat_writer_set_timeout(w, timeout_ms);
+    return 0;
+}
+
+int32_t MAILSLOT_CALL
+mailslot_writer_timeout(mailslot_writer *w)
+{
+    if (w == NULL)
+        return fail(MAILSLOT_EINVAL);
+    return mailslot__plat_writer_timeout(w);
 }
 
 void MAILSLOT_CALL

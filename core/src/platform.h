@@ -43,6 +43,10 @@ void mailslot__plat_reader_free(mailslot_reader *r);
 int mailslot__plat_open(const mailslot__name *name,
     const mailslot_options *opts, mailslot_writer **out);
 int mailslot__plat_write(mailslot_writer *w, const void *data, size_t len);
+/* The writer's wait for room, as the caller set it (-1 = forever). */
+void mailslot__plat_writer_set_timeout(mailslot_writer *w,
+    int32_t timeout_ms);
+int32_t mailslot__plat_writer_timeout(mailslot_writer *w);
 void mailslot__plat_writer_close(mailslot_writer *w);
 void mailslot__plat_writer_free(mailslot_writer *w);
 

@@ -45,7 +45,8 @@ struct mailslot_writer {
     int sock;
     int ring;                 /* rings the doorbell; made when first needed */
     int closed;
-    int32_t timeout_ms;       /* waiting for room; -1 forever */
+    int32_t timeout_ms;       /* waiting for room; -1 forever (atomic) */
+    int32_t user_timeout;     /* as the caller set it (atomic) */
     unsigned backlog;         /* writes left that ring at once (atomic) */
     uint32_t max_size;
     struct sockaddr_un bell;
@@ -93,8 +94,7 @@ set_slice(struct mailslot_writer *w, int ms)
 }
 
 static int
-connect_local(struct mailslot_writer *w, const mailslot__name *name,
-    const mailslot_options *opts)
+connect_local(struct mailslot_writer *w, const mailslot__name *name)
 {
     mailslot__slot_paths paths;
     struct sockaddr_un sa;
@@ -116,8 +116,6 @@ connect_local(struct mailslot_writer *w, const mailslot__name *name,
     w->max_size = mailslot__reader_max_size(paths.info);
     w->bell.sun_family = AF_UNIX;
     memcpy(w->bell.sun_path, paths.bell, strlen(paths.bell) + 1);
-    w->timeout_ms = opts->write_timeout_ms == 0 ? ZERO_TIMEOUT_GRACE_MS
-                                                : opts->write_timeout_ms;
     /* A blocking send() waits one slice at most (send_when_room()). */
     return set_slice(w, FIRST_SLICE_MS);
 }
@@ -133,8 +131,9 @@ mailslot__plat_open(const mailslot__name *name,
     if (w == NULL)
         return mailslot__os_fail(ENOMEM);
     w->sock = w->ring = -1;
+    mailslot__plat_writer_set_timeout(w, opts->write_timeout_ms);
     if (name->kind == MAILSLOT_NAME_LOCAL)
-        rc = connect_local(w, name, opts);
+        rc = connect_local(w, name);
     else
         rc = mailslot__remote_open(name, opts, &w->remote);
     if (rc != 0) {
@@ -205,8 +204,10 @@ send_when_room(struct mailslot_writer *w, const void *data, size_t len)
     int64_t deadline = -1;
     ssize_t n;
 
-    if (w->timeout_ms >= 0)
-        deadline = mailslot__now_ms() + w->timeout_ms;
+    int32_t timeout = __atomic_load_n(&w->timeout_ms, __ATOMIC_RELAXED);
+
+    if (timeout >= 0)
+        deadline = mailslot__now_ms() + timeout;
     set_slice(w, RING_AGAIN_MS);
     do {
         ring(w, 1);
@@ -269,6 +270,21 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
     if (n < 0)
         return mailslot__os_fail(errno == ECONNREFUSED ? EPIPE : errno);
     return 0;
+}
+
+void
+mailslot__plat_writer_set_timeout(mailslot_writer *w, int32_t timeout_ms)
+{
+    __atomic_store_n(&w->user_timeout, timeout_ms, __ATOMIC_RELAXED);
+    __atomic_store_n(&w->timeout_ms,
+        timeout_ms == 0 ? ZERO_TIMEOUT_GRACE_MS : timeout_ms,
+        __ATOMIC_RELAXED);
+}
+
+int32_t
+mailslot__plat_writer_timeout(mailslot_writer *w)
+{
+    return __atomic_load_n(&w->user_timeout, __ATOMIC_RELAXED);
 }
 
 void

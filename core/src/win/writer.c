@@ -88,7 +88,9 @@ mailslot__plat_open(const mailslot__name *name,
 static BOOL
 finish_write(struct mailslot_writer *w, OVERLAPPED *ov, DWORD *n)
 {
-    DWORD ms = w->timeout_ms < 0 ? INFINITE : (DWORD)w->timeout_ms;
+    int32_t timeout = InterlockedCompareExchange(
+        (volatile LONG *)&w->timeout_ms, 0, 0);
+    DWORD ms = timeout < 0 ? INFINITE : (DWORD)timeout;
 
     if (WaitForSingleObject(w->ev, ms) != WAIT_OBJECT_0)
         CancelIoEx(w->h, ov);
@@ -144,6 +146,18 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
     }
     LeaveCriticalSection(&w->mu);
     return rc;
+}
+
+void
+mailslot__plat_writer_set_timeout(mailslot_writer *w, int32_t timeout_ms)
+{
+    InterlockedExchange((volatile LONG *)&w->timeout_ms, timeout_ms);
+}
+
+int32_t
+mailslot__plat_writer_timeout(mailslot_writer *w)
+{
+    return InterlockedCompareExchange((volatile LONG *)&w->timeout_ms, 0, 0);
 }
 
 void

@@ -80,7 +80,7 @@ static const cli_option bridge_opts[NUM_OPTS] = {
 
 typedef struct counters {
     unsigned long long received, delivered, malformed, not_addressed,
-        no_slot, dropped;
+        no_slot, dropped, waited;
 } counters;
 
 typedef struct bridge {
@@ -128,9 +128,9 @@ static void
 log_counters(const bridge *b)
 {
     logf_line("received %llu, delivered %llu, malformed %llu, "
-        "not addressed %llu, no slot %llu, dropped %llu", b->n.received,
-        b->n.delivered, b->n.malformed, b->n.not_addressed, b->n.no_slot,
-        b->n.dropped);
+        "not addressed %llu, no slot %llu, dropped %llu, waited for room "
+        "%llu", b->n.received, b->n.delivered, b->n.malformed,
+        b->n.not_addressed, b->n.no_slot, b->n.dropped, b->n.waited);
 }
 
 /* One UDP socket on PORT, bound to device IFNAME when not NULL. */
@@ -279,6 +279,14 @@ count(bridge *b, int rc, const mailslot_relay_result *res)
     int debug = b->args.value[OPT_DEBUG] != NULL;
     const mailslot_origin *o = &res->origin;
 
+    if (rc == MAILSLOT_RELAY_WAITING) {
+        /* Counted again when it is done (retry_done()). */
+        b->n.waited++;
+        if (debug)
+            logf_line("a datagram from %s:%u for %s waits: %s",
+                o->source_addr, o->source_port, res->slot, res->reason);
+        return;
+    }
     if (rc == 0) {
         b->n.delivered++;
         if (b->args.value[OPT_VERBOSE] != NULL || debug)
@@ -332,6 +340,13 @@ receive_one(bridge *b, int s)
     count(b, rc, &res);
 }
 
+/* A message that waited for room is done. */
+static void MAILSLOT_CALL
+retry_done(void *ctx, int rc, const mailslot_relay_result *res)
+{
+    count(ctx, rc, res);
+}
+
 static int64_t
 mono_ms(void)
 {
@@ -346,20 +361,25 @@ serve(bridge *b)
 {
     struct pollfd pfd[MAX_SOCKS];
     int64_t next = b->stats_ms > 0 ? mono_ms() + b->stats_ms : -1;
+    int32_t wait = -1;
     int i;
 
     for (i = 0; i < b->nsocks; i++) {
         pfd[i].fd = b->socks[i];
         pfd[i].events = POLLIN;
     }
+
     while (!stop_flag) {
-        /* Wake at least once a second to see signals and the clock. */
-        if (poll(pfd, (nfds_t)b->nsocks, 1000) > 0) {
+        /* Wake at least once a second to see signals and the clock, and
+         * when messages waiting for room are due another try. */
+        if (poll(pfd, (nfds_t)b->nsocks,
+                wait >= 0 && wait < 1000 ? wait : 1000) > 0) {
             for (i = 0; i < b->nsocks; i++) {
                 if (pfd[i].revents & POLLIN)
                     receive_one(b, pfd[i].fd);
             }
         }
+        wait = mailslot_relay_retry(b->relay, retry_done, b);
         if (stats_flag || (next >= 0 && mono_ms() >= next)) {
             stats_flag = 0;
             log_counters(b);

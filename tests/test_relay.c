@@ -243,28 +243,67 @@ test_batch_origins(mailslot_relay *rl, const char *slot)
     mailslot_reader_free(r);
 }
 
+/* Counts the waiting messages that are done (mailslot_relay_retry()). */
+typedef struct done_count {
+    int delivered, full, other;
+} done_count;
+
+static void MAILSLOT_CALL
+on_done(void *ctx, int rc, const mailslot_relay_result *res)
+{
+    done_count *d = ctx;
+
+    CHECK(res != NULL && res->reason != NULL);
+    if (rc == 0)
+        d->delivered++;
+    else if (rc == MAILSLOT_EFULL)
+        d->full++;
+    else
+        d->other++;
+}
+
+/* Retry until nothing waits (each try is due within 20 ms). */
+static void
+retry_all(mailslot_relay *rl, done_count *d)
+{
+    int32_t wait;
+    int rounds = 0;
+
+    while ((wait = mailslot_relay_retry(rl, on_done, d)) >= 0 &&
+           rounds++ < 1000)
+        sleep_ms(wait > 0 ? wait : 1);
+    CHECK_EQ(wait, -1);
+}
+
 /*
  * A reader that is busy elsewhere (reads nothing for now) still gets every
  * remote message queued, as a local writer's would be: the relay's
- * deliveries must wake the drain thread when the kernel queue is full.
+ * deliveries wake the drain thread when the kernel queue is full, and the
+ * messages that found no room wait in the relay until it has some.
  */
 static void
 test_busy_reader(mailslot_relay *rl, const char *slot)
 {
     mailslot_reader *r = NULL;
     mailslot_relay_result res;
+    done_count d = { 0, 0, 0 };
     char text[16], buf[64];
     size_t len;
-    int delivered = 0, in_order = 0;
+    int delivered = 0, waiting = 0, in_order = 0, rc;
 
     CHECK_EQ(mailslot_create(slot, NULL, &r), 0);
     for (int i = 0; i < 300; i++) {
         snprintf(text, sizeof text, "m%d", i);
         memset(&res, 0, sizeof res);
         res.size = sizeof res;
-        delivered += relay(rl, "testgrp", slot, text, &res) == 0;
+        rc = relay(rl, "testgrp", slot, text, &res);
+        delivered += rc == 0;
+        waiting += rc == MAILSLOT_RELAY_WAITING;
     }
-    CHECK_EQ(delivered, 300);
+    CHECK_EQ(delivered + waiting, 300);
+    retry_all(rl, &d);
+    CHECK_EQ(d.delivered, waiting);
+    CHECK_EQ(d.full + d.other, 0);
     CHECK_EQ(mailslot_count(r), 300);
     for (int i = 0; i < 300; i++) {
         snprintf(text, sizeof text, "m%d", i);
@@ -273,6 +312,67 @@ test_busy_reader(mailslot_relay *rl, const char *slot)
     }
     CHECK_EQ(in_order, 300);
     mailslot_reader_free(r);
+}
+
+/*
+ * A slot at its queue limit never holds up delivery to another: the
+ * relay answers at once for both, the healthy slot's message is there
+ * at once, and the full slot's messages wait in order (up to 1024;
+ * past that, "full") until its reader makes room.
+ */
+static void
+test_full_slot_isolated(mailslot_relay *rl, const char *full,
+    const char *healthy)
+{
+    mailslot_options o = MAILSLOT_OPTIONS_INIT;
+    mailslot_reader *rf = NULL, *rh = NULL;
+    done_count d = { 0, 0, 0 };
+    char text[16], buf[64];
+    size_t len;
+    int accepted = 0, waiting = 0, refused = 0, next = 0, ordered = 1, rc;
+
+    o.queue_limit_msgs = 5;
+    CHECK_EQ(mailslot_create(full, &o, &rf), 0);
+    CHECK_EQ(mailslot_create(healthy, NULL, &rh), 0);
+    for (int i = 0; i < 1200; i++) {
+        snprintf(text, sizeof text, "%d", i);
+        rc = relay(rl, "testgrp", full, text, NULL);
+        if (rc == 0 || rc == MAILSLOT_RELAY_WAITING) {
+            /* Accepted ones form a prefix: nothing is let in after a
+             * refusal. */
+            ordered &= refused == 0;
+            accepted++;
+        } else {
+            CHECK_EQ(rc, MAILSLOT_EFULL);
+            refused++;
+        }
+        waiting += rc == MAILSLOT_RELAY_WAITING;
+    }
+    CHECK(ordered);
+    CHECK(waiting > 0 && waiting <= 1024);
+    CHECK(refused > 0);
+    CHECK_EQ(relay(rl, "testgrp", healthy, "still served", NULL), 0);
+    CHECK_EQ(mailslot_read(rh, buf, sizeof buf, &len, 0), 0);
+    CHECK_MEM(buf, len, "still served", 12);
+    /* Room again: the waiting ones arrive, in order, each once. */
+    for (int tries = 0; next < accepted && tries < 2000; tries++) {
+        while (mailslot_read(rf, buf, sizeof buf - 1, &len, 0) == 0) {
+            buf[len] = '\0';
+            ordered &= atoi(buf) == next;
+            next++;
+        }
+        mailslot_relay_retry(rl, on_done, &d);
+        sleep_ms(1);
+    }
+    CHECK(ordered);
+    CHECK_EQ(next, accepted);
+    CHECK_EQ(d.delivered, waiting);
+    CHECK_EQ(d.full + d.other, 0);
+    CHECK_EQ(mailslot_relay_retry(rl, on_done, &d), -1);
+    CHECK_EQ(mailslot_read(rf, buf, sizeof buf, &len, 0), MAILSLOT_ETIMEOUT);
+    CHECK_EQ(mailslot_relay_retry(NULL, NULL, NULL), MAILSLOT_EINVAL);
+    mailslot_reader_free(rf);
+    mailslot_reader_free(rh);
 }
 
 int
@@ -296,6 +396,8 @@ main(void)
         test_forgery(rl, unique_name("relay"));
         test_batch_origins(rl, unique_name("relay"));
         test_busy_reader(rl, unique_name("relay"));
+        test_full_slot_isolated(rl, unique_name("relay"),
+            unique_name("relay"));
     }
     mailslot_relay_free(rl);
     mailslot_relay_free(NULL);

@@ -642,16 +642,39 @@ typedef struct mailslot_relay_result {
 /*
  * Check the UDP payload PKT (LEN bytes) received from FROM_ADDR (dotted
  * IPv4) port FROM_PORT and deliver its message to the local slot it
- * names.  Never blocks for long: a full slot drops the message.  Returns
- * 0 (delivered), MAILSLOT_EMALFORMED, MAILSLOT_ENOTADDRESSED,
- * MAILSLOT_ENOTFOUND (no such slot), MAILSLOT_ETOOBIG (over the slot's
- * max size), MAILSLOT_EFULL, or another error.  RES may be NULL.
+ * names.  Never waits.  A slot with no room right now keeps the message
+ * waiting in the relay, behind that slot's earlier ones, as a local
+ * writer waits for room (up to MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS; at most
+ * 1024 messages per slot and 8192 in all): then MAILSLOT_RELAY_WAITING, and
+ * mailslot_relay_retry() finishes it.  Other slots never wait for a full
+ * one.  Returns 0 (delivered), MAILSLOT_RELAY_WAITING,
+ * MAILSLOT_EMALFORMED, MAILSLOT_ENOTADDRESSED, MAILSLOT_ENOTFOUND (no such
+ * slot), MAILSLOT_ETOOBIG (over the slot's max size), MAILSLOT_EFULL (no
+ * room, and no more may wait), or another error.  RES may be NULL.
  */
+#define MAILSLOT_RELAY_WAITING 1
 MAILSLOT_API int MAILSLOT_CALL mailslot_relay_datagram(mailslot_relay *relay,
     const void *pkt, size_t len, const char *from_addr, uint16_t from_port,
     mailslot_relay_result *res);
 
-/* Stop relaying and release the relay.  RELAY may be NULL. */
+/* Called for each waiting message that is done: RC 0 (delivered),
+ * MAILSLOT_EFULL (still no room at its deadline) or another error (say,
+ * MAILSLOT_ENOTFOUND: the reader went away). */
+typedef void (MAILSLOT_CALL *mailslot_relay_done_fn)(void *ctx, int rc,
+    const mailslot_relay_result *res);
+
+/*
+ * Try the waiting messages that are due again, in order per slot; DONE
+ * (may be NULL) hears of each one that is done.  Never waits.  Returns
+ * the milliseconds until the next try is due (0: now), -1 when nothing
+ * waits, or MAILSLOT_EINVAL.  Call it when that time has come, e.g. as
+ * poll()'s timeout next to the UDP socket.
+ */
+MAILSLOT_API int32_t MAILSLOT_CALL mailslot_relay_retry(mailslot_relay *relay,
+    mailslot_relay_done_fn done, void *ctx);
+
+/* Stop relaying and release the relay (messages still waiting are
+ * dropped).  RELAY may be NULL. */
 MAILSLOT_API void MAILSLOT_CALL mailslot_relay_free(mailslot_relay *relay);
 
 /* ---------------------------------------------------------------------- */

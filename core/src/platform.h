@@ -59,12 +59,16 @@ int mailslot__plat_list(char **out, size_t *count);
 int mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
     size_t *len, int32_t timeout_ms, mailslot_origin *origin);
 
+/* Milliseconds on a monotonic clock, for deadlines. */
+int64_t mailslot__now_ms(void);
+
 /*
  * The relay's sink (relay.c checks datagrams; the backend delivers): open
  * it for this user's slot directory (MAILSLOT_EEXISTS when another relay
  * has it; MAILSLOT_ENOTSUP where the platform delivers natively), and
- * deliver one message to the local slot NAME with its ORIGIN, without
- * blocking for long.
+ * deliver one message to the local slot NAME with its ORIGIN without
+ * waiting: MAILSLOT_EFULL when the slot has no room right now (the backend
+ * has asked the reader to make room; relay.c tries again later).
  */
 typedef struct mailslot__sink mailslot__sink;
 int mailslot__plat_sink_open(mailslot__sink **out);

@@ -7,6 +7,13 @@
  * has already bounded every length; here the mailslot name must also be a
  * valid local name (UTF-8, no empty, "." or ".." components), so a
  * datagram can only ever reach a slot a local writer could reach too.
+ *
+ * A slot without room right now never holds up the others.  Its message
+ * waits here instead, as a local writer would wait in its write: in a
+ * queue of its own slot, behind that slot's earlier messages, until
+ * mailslot_relay_retry() finds room or the write timeout passes.  Each
+ * slot's queue and all of them together are bounded, so a LAN sender
+ * flooding one slot costs a bounded amount of memory and nothing else.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +25,43 @@
 #include "platform.h"
 
 #define MAX_NAMES 32
+/* Messages that may wait for room: per slot, and in all. */
+#define WAIT_PER_SLOT 1024
+#define WAIT_TOTAL 8192
+/* How long a waiting message is tried: a local writer's default. */
+#define WAIT_MS MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS
+/* Tries of a full slot start this far apart and double up to the cap:
+ * the reader's drain thread has been rung and usually makes room within
+ * a millisecond; a reader that stopped reading costs a try per cap. */
+#define RETRY_FIRST_MS 1
+#define RETRY_CAP_MS 20
+
+/* One message waiting for room, and where it came from. */
+typedef struct waiting_msg {
+    struct waiting_msg *next;
+    int64_t deadline;
+    mailslot_origin origin;
+    size_t len;
+    unsigned char data[];
+} waiting_msg;
+
+/* A slot that had no room, and its messages in arrival order. */
+typedef struct waiting_slot {
+    struct waiting_slot *next;
+    mailslot__name name;
+    waiting_msg *head, *tail;
+    unsigned count;
+    int64_t next_try;
+    int32_t backoff;
+} waiting_slot;
 
 struct mailslot_relay {
     mailslot__sink *sink;
     int flags;
     int nnames;
     mailslot__nbt_name names[MAX_NAMES];
+    waiting_slot *waiting;
+    unsigned nwaiting;
 };
 
 static int
@@ -85,11 +123,29 @@ mailslot_relay_create(const char *names, int flags, mailslot_relay **out)
     return 0;
 }
 
+static void
+free_slot(waiting_slot *ws)
+{
+    waiting_msg *m, *next;
+
+    for (m = ws->head; m != NULL; m = next) {
+        next = m->next;
+        free(m);
+    }
+    free(ws);
+}
+
 void MAILSLOT_CALL
 mailslot_relay_free(mailslot_relay *relay)
 {
+    waiting_slot *ws, *next;
+
     if (relay == NULL)
         return;
+    for (ws = relay->waiting; ws != NULL; ws = next) {
+        next = ws->next;
+        free_slot(ws);
+    }
     mailslot__plat_sink_free(relay->sink);
     free(relay);
 }
@@ -179,6 +235,61 @@ delivery_reason(int rc)
     }
 }
 
+static waiting_slot *
+find_waiting(const mailslot_relay *relay, const mailslot__name *name)
+{
+    waiting_slot *ws;
+
+    for (ws = relay->waiting; ws != NULL; ws = ws->next) {
+        if (strcmp(ws->name.canonical, name->canonical) == 0)
+            return ws;
+    }
+    return NULL;
+}
+
+/* Queue the message behind WS's (a new queue when WS is NULL): 0, or
+ * MAILSLOT_EFULL when the bounds leave no room, MAILSLOT_ENOMEM. */
+static int
+wait_for_room(mailslot_relay *relay, waiting_slot *ws,
+    const mailslot__name *name, const void *data, size_t len,
+    const mailslot_origin *origin)
+{
+    waiting_msg *m;
+
+    if (relay->nwaiting >= WAIT_TOTAL ||
+        (ws != NULL && ws->count >= WAIT_PER_SLOT))
+        return MAILSLOT_EFULL;
+    m = malloc(sizeof *m + (len > 0 ? len : 1));
+    if (m == NULL)
+        return MAILSLOT_ENOMEM;
+    if (ws == NULL) {
+        ws = calloc(1, sizeof *ws);
+        if (ws == NULL) {
+            free(m);
+            return MAILSLOT_ENOMEM;
+        }
+        ws->name = *name;
+        ws->backoff = RETRY_FIRST_MS;
+        ws->next_try = mailslot__now_ms() + RETRY_FIRST_MS;
+        ws->next = relay->waiting;
+        relay->waiting = ws;
+    }
+    m->next = NULL;
+    m->deadline = mailslot__now_ms() + WAIT_MS;
+    m->origin = *origin;
+    m->len = len;
+    if (len > 0)
+        memcpy(m->data, data, len);
+    if (ws->tail != NULL)
+        ws->tail->next = m;
+    else
+        ws->head = m;
+    ws->tail = m;
+    ws->count++;
+    relay->nwaiting++;
+    return 0;
+}
+
 int MAILSLOT_CALL
 mailslot_relay_datagram(mailslot_relay *relay, const void *pkt, size_t len,
     const char *from_addr, uint16_t from_port, mailslot_relay_result *res)
@@ -186,6 +297,7 @@ mailslot_relay_datagram(mailslot_relay *relay, const void *pkt, size_t len,
     mailslot_relay_result r;
     mailslot__nbt_msg m;
     mailslot__name name;
+    waiting_slot *ws;
     int rc;
 
     memset(&r, 0, sizeof r);
@@ -205,8 +317,100 @@ mailslot_relay_datagram(mailslot_relay *relay, const void *pkt, size_t len,
     rc = local_name(&m, &name, &r);
     if (rc != 0)
         return report(fail(rc), &r, res);
-    rc = mailslot__plat_sink_deliver(relay->sink, &name, m.data, m.data_len,
-        &r.origin);
+    /* Behind a slot's waiting messages, never ahead of them. */
+    ws = find_waiting(relay, &name);
+    rc = ws != NULL ? MAILSLOT_EFULL
+                    : mailslot__plat_sink_deliver(relay->sink, &name,
+                          m.data, m.data_len, &r.origin);
+    if (rc == MAILSLOT_EFULL) {
+        rc = wait_for_room(relay, ws, &name, m.data, m.data_len,
+            &r.origin);
+        if (rc == 0) {
+            r.reason = "waiting for room in the slot's queue";
+            return report(MAILSLOT_RELAY_WAITING, &r, res);
+        }
+    }
     r.reason = delivery_reason(rc);
-    return report(rc, &r, res);
+    return report(rc == 0 ? 0 : fail(rc), &r, res);
+}
+
+/* Take WS's first message off its queue, with its final result. */
+static void
+finish(mailslot_relay *relay, waiting_slot *ws, int rc,
+    mailslot_relay_done_fn done, void *ctx)
+{
+    waiting_msg *m = ws->head;
+    mailslot_relay_result r;
+
+    ws->head = m->next;
+    if (ws->head == NULL)
+        ws->tail = NULL;
+    ws->count--;
+    relay->nwaiting--;
+    memset(&r, 0, sizeof r);
+    r.size = sizeof r;
+    r.reason = rc == MAILSLOT_EFULL
+        ? "slot queue stayed full for the write timeout"
+        : delivery_reason(rc);
+    snprintf(r.slot, sizeof r.slot, "%s", ws->name.display);
+    r.data_len = m->len;
+    r.origin = m->origin;
+    if (done != NULL)
+        done(ctx, rc, &r);
+    free(m);
+}
+
+/* Deliver WS's messages in order while it has room; when it has none,
+ * set when to try again. */
+static void
+retry_slot(mailslot_relay *relay, waiting_slot *ws, int64_t now,
+    mailslot_relay_done_fn done, void *ctx)
+{
+    while (ws->head != NULL) {
+        waiting_msg *m = ws->head;
+        int rc;
+
+        if (now >= m->deadline) {
+            finish(relay, ws, MAILSLOT_EFULL, done, ctx);
+            continue;
+        }
+        rc = mailslot__plat_sink_deliver(relay->sink, &ws->name, m->data,
+            m->len, &m->origin);
+        if (rc == MAILSLOT_EFULL) {
+            ws->next_try = now + ws->backoff;
+            if (ws->backoff < RETRY_CAP_MS)
+                ws->backoff = ws->backoff * 2 < RETRY_CAP_MS
+                    ? ws->backoff * 2 : RETRY_CAP_MS;
+            return;
+        }
+        ws->backoff = RETRY_FIRST_MS;
+        finish(relay, ws, rc, done, ctx);
+    }
+}
+
+int32_t MAILSLOT_CALL
+mailslot_relay_retry(mailslot_relay *relay, mailslot_relay_done_fn done,
+    void *ctx)
+{
+    waiting_slot **link, *ws;
+    int64_t now, soonest = -1;
+
+    if (relay == NULL)
+        return fail(MAILSLOT_EINVAL);
+    now = mailslot__now_ms();
+    for (link = &relay->waiting; (ws = *link) != NULL;) {
+        if (now >= ws->next_try)
+            retry_slot(relay, ws, now, done, ctx);
+        if (ws->head == NULL) {
+            *link = ws->next;
+            free_slot(ws);
+            continue;
+        }
+        if (soonest < 0 || ws->next_try < soonest)
+            soonest = ws->next_try;
+        link = &ws->next;
+    }
+    if (soonest < 0)
+        return -1;
+    return soonest <= now ? 0 : (int32_t)(soonest - now);
 }

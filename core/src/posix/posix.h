@@ -129,9 +129,6 @@ int mailslot__remote_write(mailslot__remote *rm, const void *data,
     size_t len);
 void mailslot__remote_free(mailslot__remote *rm);
 
-/* Milliseconds on the monotonic clock, for deadlines. */
-int64_t mailslot__now_ms(void);
-
 /*
  * Translate errno value ERR to a library error code and record it as the
  * last OS error.  The only place the backend maps errno.

@@ -15,7 +15,6 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "mailslot.h"
@@ -261,14 +260,6 @@ mailslot__plat_sink_open(mailslot__sink **out)
     return 0;
 }
 
-static void
-pause_ms(long ms)
-{
-    struct timespec ts = { 0, ms * 1000000L };
-
-    nanosleep(&ts, NULL);
-}
-
 int
 mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
     const void *data, size_t len, const mailslot_origin *origin)
@@ -277,7 +268,7 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
     struct sockaddr_un sa, bell;
     uint32_t max;
     ssize_t n;
-    int rc = mailslot__slot_paths_for(name, 0, &paths), tries;
+    int rc = mailslot__slot_paths_for(name, 0, &paths);
 
     if (rc != 0)
         return rc;
@@ -297,19 +288,19 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
     memset(&bell, 0, sizeof bell);
     bell.sun_family = AF_UNIX;
     memcpy(bell.sun_path, paths.bell, strlen(paths.bell) + 1);
-    /* A full kernel queue: ring the reader's doorbell urgently, as a
-     * waiting local writer does (a plain ring is served only while the
-     * reader's FIFO already holds messages, so a busy reader's drain
-     * thread would sleep through it and the messages would be lost), and
-     * give the drain thread a moment, but never stall the bridge for long. */
-    for (tries = 0;; tries++) {
-        n = sendto(s->sock, s->buf, MAILSLOT__ORIGIN_WIRE + len,
-            MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
-        if (n >= 0 || errno != EAGAIN || tries == 20)
-            break;
+    n = sendto(s->sock, s->buf, MAILSLOT__ORIGIN_WIRE + len,
+        MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
+    if (n < 0 && errno == EAGAIN) {
+        /* A full kernel queue: ring the reader's doorbell urgently, as a
+         * waiting local writer does (a plain ring is served only while
+         * the reader's FIFO already holds messages, so a busy reader's
+         * drain thread would sleep through it), and let relay.c try again
+         * later rather than wait here: other slots must not wait for this
+         * one. */
         sendto(s->sock, "!", 1, MSG_NOSIGNAL | MSG_DONTWAIT,
             (struct sockaddr *)&bell, sizeof bell);
-        pause_ms(1);
+        mailslot__set_os_error(EAGAIN);
+        return MAILSLOT_EFULL;
     }
     if (n < 0)
         return mailslot__os_fail(errno);

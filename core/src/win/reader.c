@@ -30,6 +30,12 @@
 #include "platform.h"
 #include "reader.h"
 
+int64_t
+mailslot__now_ms(void)
+{
+    return (int64_t)GetTickCount64();
+}
+
 /* How long a read that timed out still waits for a message the watcher
  * may be receiving inside a synchronous ReadFile (Wine; see watch.c). */
 #define SYNC_GRACE_MS 10

@@ -38,6 +38,7 @@ mailslot_lua_test(text 60)
 mailslot_lua_test(interop 120)
 mailslot_lua_test(origin 60)
 mailslot_lua_test(writer 120)
+mailslot_lua_test(meta 60)
 # Remote writes from an ephemeral port: never hold UDP 138, which a
 # bridge or nmbd on this machine may need.
 set_property(TEST lua_writer APPEND PROPERTY

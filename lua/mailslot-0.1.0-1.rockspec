@@ -5,7 +5,8 @@
 -- or, from a checkout, offline, at the top of the tree:
 --     luarocks --lua-version=5.4 make --local lua/mailslot-0.1.0-1.rockspec
 -- CMake reads the core's sources from core/sources.txt, the one list every
--- build uses, and installs only the module (MAILSLOT_LUA_ROCK).
+-- build uses, and installs only the module (MAILSLOT_LUA_ROCK) and its
+-- lua-language-server definitions (lua/meta/mailslot.lua).
 rockspec_format = "3.0"
 package = "mailslot"
 version = "0.1.0-1"
@@ -38,6 +39,9 @@ build = {
         MAILSLOT_LUA_ROCK = "ON",
         LUA54_INCLUDE_DIR = "$(LUA_INCDIR)",
         MAILSLOT_LUA_INSTALL_DIR = "$(LIBDIR)",
+        -- lua-language-server definitions, in the rock's directory
+        -- (`luarocks show --rock-dir mailslot`), folder meta/.
+        MAILSLOT_LUA_META_DIR = "$(PREFIX)/meta",
         -- Only Windows needs it: a DLL links against Lua's import library.
         MAILSLOT_LUA_LIBRARY = "$(LUA_LIBDIR)/$(LUALIB)",
     },

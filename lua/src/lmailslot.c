@@ -167,18 +167,16 @@ lmailslot_push_decoded(lua_State *L, const char *data, size_t len, int enc,
 }
 
 /*
- * The message a write sends, from the arguments DATA [, ENCODING [, NUL]]
- * starting at index ARG.  Without an encoding DATA is sent as the bytes it
- * is (NUL appends one 0 byte); with one, DATA is UTF-8 text that the core
- * encodes.  Pushes the message and returns 0, or returns an error code.
+ * The message a write sends, from the string DATA at index ARG: without
+ * an encoding (ENC -1) the bytes it is (NUL appends one 0 byte); with
+ * one, UTF-8 text that the core encodes.  Pushes the message and returns
+ * 0, or returns an error code.
  */
 static int
-push_message(lua_State *L, int arg)
+push_message(lua_State *L, int arg, int enc, int nul)
 {
     size_t len;
     const char *data = luaL_checklstring(L, arg, &len);
-    int enc = check_write_encoding(L, arg + 1, -1);
-    int nul = lua_toboolean(L, arg + 2);
     luaL_Buffer b;
 
     if (enc >= 0)
@@ -215,8 +213,11 @@ writer_write(lua_State *L)
     writer_box *box = check_writer(L, 1);
     const char *msg;
     size_t len;
-    int rc = push_message(L, 2);
+    int enc, rc;
 
+    luaL_checkstring(L, 2);
+    enc = check_write_encoding(L, 3, -1);
+    rc = push_message(L, 2, enc, lua_toboolean(L, 4));
     if (rc != 0)
         return lmailslot_push_failure(L, rc);
     msg = lua_tolstring(L, -1, &len);
@@ -224,6 +225,34 @@ writer_write(lua_State *L)
     if (rc != 0)
         return lmailslot_push_failure(L, rc);
     lua_pushinteger(L, (lua_Integer)len);
+    return 1;
+}
+
+/*
+ * w:settimeout(t) -> true | failure: how long later writes wait for room
+ * while the reader's queue is full, as the reader's settimeout counts:
+ * seconds, 0 does not wait, nil (or a negative number) waits forever.
+ */
+static int
+writer_settimeout(lua_State *L)
+{
+    writer_box *box = check_writer(L, 1);
+    int32_t timeout = lmailslot_check_timeout(L, 2, MAILSLOT_TIMEOUT_FOREVER);
+    int rc = mailslot_writer_set_timeout(box->w, timeout);
+
+    if (rc != 0)
+        return lmailslot_push_failure(L, rc);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* w:gettimeout() -> seconds, or nil for "waits forever" */
+static int
+writer_gettimeout(lua_State *L)
+{
+    writer_box *box = check_writer(L, 1);
+
+    lmailslot_push_timeout(L, mailslot_writer_timeout(box->w));
     return 1;
 }
 
@@ -252,15 +281,21 @@ writer_tostring(lua_State *L)
     return 1;
 }
 
-/* mailslot.open(name) -> writer | failure */
+/*
+ * mailslot.open(name [, options]) -> writer | failure; the options are
+ * timeout and, for a remote name, netbios_name, workgroup, broadcast,
+ * netbios_scope and port.
+ */
 static int
 l_open(lua_State *L)
 {
     int ok;
     const char *name = lmailslot_check_name(L, 1, &ok);
+    lmailslot_options opts;
     writer_box *box;
     int rc;
 
+    lmailslot_check_options(L, 2, LMAILSLOT_OPT_OPEN, &opts);
     if (!ok)
         return lmailslot_push_failure(L, MAILSLOT_ENAME);
     box = (writer_box *)lua_newuserdatauv(L, sizeof *box, 1);
@@ -268,28 +303,48 @@ l_open(lua_State *L)
     luaL_setmetatable(L, WRITER_MT);
     lua_pushvalue(L, 1);
     lua_setiuservalue(L, -2, 1);
-    rc = mailslot_open(name, NULL, &box->w);
+    rc = mailslot_open(name, &opts.core, &box->w);
     if (rc != 0)
         return lmailslot_push_failure(L, rc);
     return 1;
 }
 
-/* mailslot.send(name, data [, encoding [, nul]]) -> bytes | failure */
+/*
+ * mailslot.send(name, data [, encoding [, nul]]) -> bytes | failure
+ * mailslot.send(name, data, options) -> bytes | failure
+ * The options are open()'s and encoding and nul.  Open, write and close
+ * run with no Lua call in between, so nothing can raise while the writer
+ * is open.
+ */
 static int
 l_send(lua_State *L)
 {
     int ok;
     const char *name = lmailslot_check_name(L, 1, &ok);
+    lmailslot_options opts;
+    mailslot_writer *w = NULL;
     const char *msg;
     size_t len;
-    int rc = push_message(L, 2);
+    int rc;
 
+    luaL_checkstring(L, 2);
+    if (lua_type(L, 3) == LUA_TTABLE) {
+        lmailslot_check_options(L, 3, LMAILSLOT_OPT_SEND, &opts);
+    } else {
+        lmailslot_default_options(LMAILSLOT_OPT_SEND, &opts);
+        opts.encoding = check_write_encoding(L, 3, -1);
+        opts.nul = lua_toboolean(L, 4);
+    }
+    rc = push_message(L, 2, opts.encoding, opts.nul);
     if (rc == 0 && !ok)
         rc = MAILSLOT_ENAME;
     if (rc != 0)
         return lmailslot_push_failure(L, rc);
     msg = lua_tolstring(L, -1, &len);
-    rc = mailslot_send(name, msg, len);
+    rc = mailslot_open(name, &opts.core, &w);
+    if (rc == 0)
+        rc = mailslot_write(w, msg, len);
+    mailslot_writer_free(w);
     if (rc != 0)
         return lmailslot_push_failure(L, rc);
     lua_pushinteger(L, (lua_Integer)len);
@@ -393,6 +448,8 @@ static const luaL_Reg module_functions[] = {
 /* clang-format off */
 static const luaL_Reg writer_methods[] = {
     { "write", writer_write },
+    { "settimeout", writer_settimeout },
+    { "gettimeout", writer_gettimeout },
     { "close", writer_close },
     { NULL, NULL },
 };

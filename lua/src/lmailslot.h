@@ -56,6 +56,30 @@ const char *lmailslot_check_name(lua_State *L, int arg, int *ok);
 int lmailslot_push_decoded(lua_State *L, const char *data, size_t len, int enc,
                            int flags);
 
+/* Which function an options table is for (bits, see loptions.c). */
+#define LMAILSLOT_OPT_CREATE 1
+#define LMAILSLOT_OPT_OPEN 2
+#define LMAILSLOT_OPT_SEND 4
+
+/* An options table, checked: the core's options and, for send(), how
+ * the message is made from the data. */
+typedef struct lmailslot_options {
+    mailslot_options core;
+    int encoding; /* send: the text's encoding; -1: the bytes as they are */
+    int nul;      /* send: append a terminator */
+} lmailslot_options;
+
+/* The defaults for the function KIND: the core's, except that create's
+ * read timeout is "forever", Lua's default. */
+void lmailslot_default_options(int kind, lmailslot_options *o);
+/*
+ * Fill *O from the options table at ARG for the function KIND (absent or
+ * nil: the defaults).  A wrong table raises, naming the option.  The strings *O
+ * points to belong to the table, which must stay on the stack.
+ */
+void lmailslot_check_options(lua_State *L, int arg, int kind,
+                             lmailslot_options *o);
+
 /* A metatable named TNAME (which sets __name) with METHODS as __index. */
 void lmailslot_new_class(lua_State *L, const char *tname, const luaL_Reg *meta,
                          const luaL_Reg *methods);

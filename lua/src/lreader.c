@@ -296,6 +296,16 @@ reader_settimeout(lua_State *L)
     return 1;
 }
 
+/* slot:gettimeout() -> seconds, or nil for "waits forever" */
+static int
+reader_gettimeout(lua_State *L)
+{
+    reader_box *box = check_reader(L, 1);
+
+    lmailslot_push_timeout(L, box->timeout);
+    return 1;
+}
+
 /* slot:getencoding() -> what the writers send, as create() was told */
 static int
 reader_getencoding(lua_State *L)
@@ -351,72 +361,33 @@ reader_tostring(lua_State *L)
 /* Module functions                                                       */
 /* ---------------------------------------------------------------------- */
 
-/* Fill OPTS from the create() options table at ARG (absent: defaults). */
-static void
-check_create_options(lua_State *L, int arg, mailslot_options *opts)
-{
-    lua_Integer size;
-    const char *key;
-    int isint;
-
-    if (lua_isnoneornil(L, arg))
-        return;
-    luaL_checktype(L, arg, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, arg) != 0) {
-        key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
-        if (strcmp(key, "max_size") == 0) {
-            size = lua_tointegerx(L, -1, &isint);
-            luaL_argcheck(L, isint, arg,
-                          "option 'max_size' must be a whole number of bytes");
-            luaL_argcheck(L, size >= 0 && size <= (lua_Integer)UINT32_MAX, arg,
-                          "option 'max_size' out of range");
-            opts->max_message_size = (uint32_t)size;
-        } else if (strcmp(key, "timeout") == 0) {
-            luaL_argcheck(L, lua_type(L, -1) == LUA_TNUMBER, arg,
-                          "option 'timeout' must be a number of seconds");
-            opts->read_timeout_ms = lmailslot_to_ms(L, -1, arg);
-        } else if (strcmp(key, "encoding") == 0) {
-            luaL_argcheck(L, lua_type(L, -1) == LUA_TSTRING, arg,
-                          "option 'encoding' must be a string");
-            opts->encoding = mailslot_encoding_from_name(lua_tostring(L, -1));
-            luaL_argcheck(L, opts->encoding >= 0, arg,
-                          "option 'encoding' is not a known encoding");
-        } else {
-            luaL_argerror(L, arg,
-                          "unknown option (known: max_size, timeout, encoding)");
-        }
-        lua_pop(L, 1);
-    }
-}
-
-/* mailslot.create(name [, {max_size=, timeout=, encoding=}]) -> slot | failure */
+/* mailslot.create(name [, options]) -> slot | failure; the options are
+ * max_size, timeout, encoding, queue_limit_msgs, queue_limit_bytes. */
 int
 lmailslot_create(lua_State *L)
 {
     int ok;
     const char *name = lmailslot_check_name(L, 1, &ok);
-    mailslot_options opts;
+    lmailslot_options lopts;
+    mailslot_options *opts = &lopts.core;
     reader_box *box;
     int rc;
 
-    mailslot_options_init(&opts);
-    opts.read_timeout_ms = MAILSLOT_TIMEOUT_FOREVER; /* Lua's default */
-    check_create_options(L, 2, &opts);
+    lmailslot_check_options(L, 2, LMAILSLOT_OPT_CREATE, &lopts);
     if (!ok)
         return lmailslot_push_failure(L, MAILSLOT_ENAME);
     box = (reader_box *)lua_newuserdatauv(L, sizeof *box, 0);
     box->r = NULL;
-    box->timeout = opts.read_timeout_ms;
+    box->timeout = opts->read_timeout_ms;
     box->buf = NULL;
     /* Room for the largest message the slot takes (see push_read). */
     box->cap = mailslot_max_message_size();
-    if (opts.max_message_size != 0 && opts.max_message_size < box->cap)
-        box->cap = opts.max_message_size;
+    if (opts->max_message_size != 0 && opts->max_message_size < box->cap)
+        box->cap = opts->max_message_size;
     if (box->cap == 0)
         box->cap = 1;
     luaL_setmetatable(L, READER_MT);
-    rc = mailslot_create(name, &opts, &box->r);
+    rc = mailslot_create(name, opts, &box->r);
     if (rc != 0)
         return lmailslot_push_failure(L, rc);
     return 1;
@@ -430,6 +401,7 @@ static const luaL_Reg reader_methods[] = {
     { "messages", reader_messages },
     { "info", reader_info },
     { "settimeout", reader_settimeout },
+    { "gettimeout", reader_gettimeout },
     { "getfd", reader_getfd },
     { "getencoding", reader_getencoding },
     { "close", reader_close },

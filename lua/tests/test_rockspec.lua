@@ -2,9 +2,10 @@
 -- reads the core's sources from core/sources.txt like every other build;
 -- it names the versioned release archive; and `luarocks make` builds and
 -- installs the module offline from a copy of the tree into a fresh tree,
--- from which it loads and works.  luarocks missing is a failure (Debian:
--- apt-get install luarocks), not a skip.  Packing a .rock from the release
--- archive and installing it is tested by tests/release/run.sh.
+-- from which it loads and works, with the LuaLS definitions beside it.
+-- luarocks missing is a failure (Debian: apt-get install luarocks), not a
+-- skip.  Packing a .rock from the release archive and installing it is
+-- tested by tests/release/run.sh.
 local T = require "harness"
 
 local src = T.source_dir
@@ -35,6 +36,8 @@ T.test("rockspec: CMake build of the release archive", function()
     T.eq(spec.build.type, "cmake")
     T.eq(spec.build.variables.MAILSLOT_LUA_ROCK, "ON")
     T.eq(spec.build.modules, nil, "no second list of sources")
+    T.eq(spec.build.variables.MAILSLOT_LUA_META_DIR, "$(PREFIX)/meta",
+        "the LuaLS definitions go to the rock's directory")
 end)
 
 T.test("luarocks make builds and installs the module offline", function()
@@ -67,6 +70,20 @@ T.test("luarocks make builds and installs the module offline", function()
             T.q(work .. "/tree/lib/lua/5.4/?.so"), T.lua_cmd(code)))
         T.eq(out, require("mailslot")._VERSION .. " h\u{E9}",
             "the installed module works")
+        -- The LuaLS definitions, where the README says: the folder meta/
+        -- of the directory `luarocks show --rock-dir` prints.
+        local rock_dir = T.capture(string.format(
+            "luarocks --lua-version=5.4 --tree %s show --rock-dir mailslot",
+            T.q(work .. "/tree"))):gsub("%s+$", "")
+        local installed = io.open(rock_dir .. "/meta/mailslot.lua", "r")
+        T.ok(installed, "meta/mailslot.lua in " .. rock_dir)
+        T.eq(installed:read("a"), read(src .. "/lua/meta/mailslot.lua"),
+            "the definitions as shipped")
+        installed:close()
+        T.ok(T.capture("find " .. T.q(work .. "/tree") ..
+            " -name mailslot.lua"):gsub("%s+$", "") ==
+            rock_dir .. "/meta/mailslot.lua",
+            "no other mailslot.lua in the tree (none on package.path)")
     end)
     os.execute("rm -rf " .. T.q(work))
     if not ok then

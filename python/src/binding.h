@@ -32,7 +32,8 @@ module_state *ms_state(PyObject *module);
  * Raise the mailslot.Error subclass for CODE (a MAILSLOT_E* value) about
  * the slot NAME (may be NULL), with the OS error OS_ERROR (0: none) or,
  * for ms_raise(), the one the failing library call of this thread left.
- * They return NULL so callers can "return ms_raise(...)".
+ * MAILSLOT_ECLOSED raises ValueError (use after close), as Python's I/O
+ * objects do.  They return NULL so callers can "return ms_raise(...)".
  */
 PyObject *ms_raise(PyObject *module, int code, PyObject *name);
 PyObject *ms_raise_os(PyObject *module, int code, int os_error,

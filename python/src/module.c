@@ -35,6 +35,10 @@ ms_raise_os(PyObject *module, int code, int os_error, PyObject *name)
     module_state *st = ms_state(module);
     PyObject *exc;
 
+    /* The core reports use after close as "closed"; Python's I/O objects
+     * raise ValueError for that, and so does this package. */
+    if (code == MAILSLOT_ECLOSED)
+        return ms_raise_closed("mailslot object");
     if (st->error_factory == NULL) {
         /* Only reachable when _mailslot is imported without the package. */
         PyErr_Format(PyExc_OSError, "%s (%s)", mailslot_strerror(code),
@@ -355,12 +359,12 @@ static PyMethodDef module_methods[] = {
     { "list", mod_list, METH_NOARGS,
       "list($module, /)\n--\n\n"
       "The names of this user's live mailslots, as the `mailslot list`\n"
-      "command prints them (POSIX; raises NotSupported on Windows)." },
+      "command prints them (POSIX; raises NotSupportedError on Windows)." },
     { "canonical_name", mod_canonical_name, METH_O,
       "canonical_name($module, name, /)\n--\n\n"
       "NAME's canonical form, upper-cased the Windows way: two names are\n"
       "one slot exactly when their canonical names are equal.  Raises\n"
-      "InvalidName for a name the library refuses." },
+      "InvalidNameError for a name the library refuses." },
     { "_create", (PyCFunction)(void (*)(void))mod_create,
       METH_VARARGS | METH_KEYWORDS,
       "_create(cls, name, max_size=0, timeout=None, encoding='auto')\n--\n\n"

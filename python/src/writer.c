@@ -35,10 +35,16 @@ writer_write(WriterObject *self, PyObject *args, PyObject *kwargs)
         Py_XDECREF(msg);
         return NULL;
     }
-    Py_BEGIN_ALLOW_THREADS
-    rc = mailslot_write(self->w, p, (size_t)n);
-    Py_END_ALLOW_THREADS
+    do {
+        Py_BEGIN_ALLOW_THREADS
+        rc = mailslot_write(self->w, p, (size_t)n);
+        Py_END_ALLOW_THREADS
+        /* Nothing was sent: run the signal handlers, then go on (PEP
+         * 475), as reads do. */
+    } while (rc == MAILSLOT_EINTR && PyErr_CheckSignals() == 0);
     Py_DECREF(msg);
+    if (rc == MAILSLOT_EINTR)
+        return NULL;
     if (rc == MAILSLOT_ECLOSED && self->closed)
         return ms_raise_closed("mailslot writer");
     if (rc != 0)
@@ -143,7 +149,7 @@ static PyMethodDef writer_methods[] = {
       "with ENCODING ('utf-8', 'utf-16le' or 'ansi'; the core's codec),\n"
       "with a NUL terminator appended when NUL is true.  The message\n"
       "arrives whole or not at all: over the reader's limit raises\n"
-      "mailslot.TooBig, a vanished reader mailslot.ReaderGone." },
+      "mailslot.TooBigError, a vanished reader mailslot.ReaderGoneError." },
     { "close", (PyCFunction)writer_close, METH_NOARGS,
       "close($self, /)\n--\n\n"
       "Close the writer.  Calling close() again does nothing." },

@@ -74,7 +74,7 @@ def test_read_async_timeout(name):
     async def main():
         with mailslot.create(name, timeout=0.2) as slot:
             start = time.monotonic()
-            with pytest.raises(mailslot.Timeout):
+            with pytest.raises(mailslot.TimeoutError):
                 await slot.read_async()      # the slot's timeout
             assert 0.19 <= time.monotonic() - start < 2.0
             with pytest.raises(TimeoutError):

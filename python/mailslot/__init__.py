@@ -263,12 +263,14 @@ _c._set_origin_type(Origin)
 class Mailslot(_c.Reader):
     """A mailslot this process created, to read messages from.
 
-    ``Mailslot(name, max_size=0, timeout=None)`` is the same as
-    :func:`create`.  Reads return ``bytes`` (``b""`` for an empty message,
-    which is a real message); when no message comes in time they raise
-    :class:`TimeoutError`.  Iterating blocks for each
-    next message and ends when the slot is closed.  Use it as a context
-    manager to close it.  For asyncio, see :meth:`read_async` and
+    ``Mailslot(name, ...)`` is the same as :func:`create`.  Reads return
+    ``bytes`` (``b""`` for an empty message, which is a real message);
+    when no message comes in time they raise :class:`TimeoutError`.
+    ``for message in slot`` reads with the slot's timeout and ends when a
+    read times out or the slot is closed; :meth:`drain` yields only what
+    is queued now.  :attr:`name` is the canonical name,
+    :attr:`display_name` the name as given.  Use it as a context manager
+    to close it.  For asyncio, see :meth:`read_async` and
     :meth:`aiter` (``async for message in slot`` works too).
     ``read(origin=True)`` and ``read_async(origin=True)`` return
     ``(data, origin)``: an :class:`Origin` for a message from the network
@@ -277,9 +279,11 @@ class Mailslot(_c.Reader):
 
     __slots__ = ("_waiters", "__weakref__")
 
-    def __new__(cls, name, max_size=0, timeout=None, encoding="auto"):
+    def __new__(cls, name, max_size=0, timeout=None, encoding="auto", *,
+                max_count=None, max_bytes=None):
         """Create the slot NAME; see :func:`create`."""
-        self = _c._create(cls, name, max_size, timeout, encoding)
+        self = _c._create(cls, name, max_size, timeout, encoding,
+                          max_count=max_count, max_bytes=max_bytes)
         self._waiters = None
         return self
 
@@ -310,14 +314,30 @@ class Mailslot(_c.Reader):
         return Info._make(self._info())
 
     def __iter__(self):
-        """Yield each message as it arrives; stop when the slot is closed."""
+        """Yield each message as it arrives, reading with the slot's
+        :attr:`timeout`: stop when a read times out (never, with the
+        default timeout None) or when the slot is closed."""
         while True:
             try:
-                message = self.read(None)
+                message = self.read()
+            except TimeoutError:
+                return
             except ValueError:
                 if self.closed:
                     return
                 raise
+            yield message
+
+    def drain(self):
+        """Yield the messages queued now, without waiting, then stop.
+
+        At most as many as :meth:`info` counts when it starts, so writers
+        that keep writing cannot make it run for ever.
+        """
+        for _ in range(self.info().count):
+            message = self._poll()
+            if message is None:
+                return
             yield message
 
     # -- asyncio -----------------------------------------------------------
@@ -340,7 +360,7 @@ class Mailslot(_c.Reader):
         deadline = None if timeout is None else loop.time() + timeout
         while True:
             if deadline is not None and loop.time() >= deadline:
-                raise _error(_CODES["timeout"], name=self.name)
+                raise _error(_CODES["timeout"], name=self.display_name)
             await self._readable(loop, deadline)
             message = poll()
             if message is not None:
@@ -410,8 +430,8 @@ class Mailslot(_c.Reader):
     def __repr__(self):
         cls = type(self)
         state = "closed" if self.closed else f"timeout={self.timeout!r}"
-        return (f"<{cls.__module__}.{cls.__qualname__} name={self.name!r} "
-                f"{state}>")
+        return (f"<{cls.__module__}.{cls.__qualname__} "
+                f"name={self.display_name!r} {state}>")
 
 
 def _set_done(future):
@@ -420,7 +440,8 @@ def _set_done(future):
         future.set_result(None)
 
 
-def create(name, max_size=0, timeout=None, encoding="auto"):
+def create(name, max_size=0, timeout=None, encoding="auto", *,
+           max_count=None, max_bytes=None):
     """Create the mailslot NAME and return it as a :class:`Mailslot`.
 
     NAME is ``\\\\.\\mailslot\\a\\b`` or the short form ``a\\b`` / ``a/b``
@@ -429,11 +450,20 @@ def create(name, max_size=0, timeout=None, encoding="auto"):
     default) blocks, 0 only looks.  ENCODING says what the writers send,
     for :meth:`Mailslot.read_text`: ``"auto"`` (the default) recognises
     UTF-8, UTF-16LE and ANSI; ``"utf-8"``, ``"utf-16le"``, ``"ansi"`` or
-    ``"cp1252"`` decode as told, never guessing.  Raises :class:`ExistsError`
-    when a live reader has the name, :class:`InvalidNameError` for a bad name
-    and LookupError for an unknown encoding.
+    ``"cp1252"`` decode as told, never guessing.
+
+    MAX_COUNT and MAX_BYTES cap the queue (messages, and bytes of all
+    queued messages together; None: the library's defaults, about a
+    million messages and 64 MiB).  A writer that finds the queue full
+    waits for room up to its timeout, then raises :class:`FullError`.
+
+    Raises :class:`ExistsError` when a live reader has the name,
+    :class:`InvalidNameError` for a bad name, LookupError for an unknown
+    encoding, and TypeError or ValueError (naming the option) for a bad
+    option, before anything is created.
     """
-    return Mailslot(name, max_size, timeout, encoding)
+    return Mailslot(name, max_size, timeout, encoding, max_count=max_count,
+                    max_bytes=max_bytes)
 
 
 # ---------------------------------------------------------------------------
@@ -441,18 +471,45 @@ def create(name, max_size=0, timeout=None, encoding="auto"):
 # ---------------------------------------------------------------------------
 
 
-class Writer(_c.Writer):
-    """A mailslot opened for writing; ``Writer(name)`` is :func:`open`.
+_WRITE_TIMEOUT = _c.DEFAULT_WRITE_TIMEOUT
 
-    :meth:`write` sends one message per call.  Use it as a context manager
-    to close it.
+
+class Writer(_c.Writer):
+    """A mailslot opened for writing; ``Writer(name, ...)`` is :func:`open`.
+
+    :meth:`write` sends one message per call, :meth:`write_async` the same
+    without blocking an asyncio event loop.  :attr:`timeout` is how long a
+    write waits for room in a full queue.  Use it as a context manager to
+    close it.
     """
 
     __slots__ = ("__weakref__",)
 
-    def __new__(cls, name):
+    def __new__(cls, name, *, timeout=_WRITE_TIMEOUT, netbios_name=None,
+                workgroup=None, broadcast=None, port=None):
         """Open the slot NAME for writing; see :func:`open`."""
-        return _c._open(cls, name)
+        return _c._open(cls, name, timeout=timeout,
+                        netbios_name=netbios_name, workgroup=workgroup,
+                        broadcast=broadcast, port=port)
+
+    async def write_async(self, data, *, encoding="utf-8", nul=False):
+        """Send DATA as :meth:`write` does, without blocking the event loop.
+
+        The message is made at once (bad input raises here and sends
+        nothing); the write itself runs in the loop's default executor (a
+        worker thread), so while a full queue makes it wait, up to the
+        writer's :attr:`timeout`, the loop runs other tasks.  It returns
+        the byte count, or raises what :meth:`write` raises
+        (:class:`FullError` when the queue stayed full for the timeout).
+        Cancelling the coroutine stops the waiting, not the write: the
+        message may still be delivered.  Writes from one task arrive in
+        the order they were awaited.
+        """
+        if self.closed:
+            raise ValueError("I/O operation on closed mailslot writer")
+        message = _c._message(data, encoding=encoding, nul=nul)
+        loop = _asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.write, message)
 
     def __enter__(self):
         return self
@@ -462,11 +519,13 @@ class Writer(_c.Writer):
 
     def __repr__(self):
         cls = type(self)
-        state = " closed" if self.closed else ""
-        return f"<{cls.__module__}.{cls.__qualname__} name={self.name!r}{state}>"
+        state = "closed" if self.closed else f"timeout={self.timeout!r}"
+        return (f"<{cls.__module__}.{cls.__qualname__} name={self.name!r} "
+                f"{state}>")
 
 
-def open(name):  # noqa: A001 - the module's verb, as in socket/os
+def open(name, *, timeout=_WRITE_TIMEOUT, netbios_name=None,  # noqa: A001
+         workgroup=None, broadcast=None, port=None):
     """Open the mailslot NAME for writing and return a :class:`Writer`.
 
     A local name needs a live reader, else :class:`NotFoundError` (a
@@ -474,16 +533,34 @@ def open(name):  # noqa: A001 - the module's verb, as in socket/os
     (``\\\\host\\mailslot\\x``, ``\\\\*\\mailslot\\x``) send
     NetBIOS datagrams (at most 424 bytes for a short name; see the
     project's docs/network.md); nobody needs to be listening.
+
+    TIMEOUT is how long a write waits for room when the reader's queue is
+    full, in seconds (None: for ever, 0: not at all), before it raises
+    :class:`FullError`; :attr:`Writer.timeout` changes it later.  The rest
+    configure remote names (None: the environment variable
+    ``MAILSLOT_NETBIOS_NAME``, ``MAILSLOT_WORKGROUP``, ``MAILSLOT_BROADCAST``
+    or ``MAILSLOT_REMOTE_PORT``, else the default): NETBIOS_NAME is the
+    name we send as (default: the host name's first label), WORKGROUP the
+    domain ``\\\\*\\`` goes to (default ``"WORKGROUP"``), BROADCAST the
+    interfaces or IPv4 broadcast addresses to use, comma-separated
+    (default: every up broadcast interface), PORT the UDP port (default
+    138).  A bad option raises TypeError or ValueError naming it, before
+    anything is opened.
     """
-    return Writer(name)
+    return Writer(name, timeout=timeout, netbios_name=netbios_name,
+                  workgroup=workgroup, broadcast=broadcast, port=port)
 
 
-def send(name, data, *, encoding="utf-8", nul=False):
+def send(name, data, *, encoding="utf-8", nul=False, timeout=_WRITE_TIMEOUT,
+         netbios_name=None, workgroup=None, broadcast=None, port=None):
     """Send one message to the mailslot NAME: open, write, close.
 
     DATA is any bytes-like object (sent as it is) or a str, encoded with
     ENCODING (``"utf-8"``, ``"utf-16le"`` or ``"ansi"``) and followed by a
-    NUL terminator when NUL is true.  Return the number of bytes sent.
-    Bad input raises before anything is sent.
+    NUL terminator when NUL is true.  The other keywords are those of
+    :func:`open`.  Return the number of bytes sent.  Bad input raises
+    before anything is sent.
     """
-    return _c.send(name, data, encoding=encoding, nul=nul)
+    return _c.send(name, data, encoding=encoding, nul=nul, timeout=timeout,
+                   netbios_name=netbios_name, workgroup=workgroup,
+                   broadcast=broadcast, port=port)

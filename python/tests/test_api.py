@@ -162,9 +162,12 @@ def test_objects_are_made_by_create_and_open(name):
     with mailslot.Mailslot(name, timeout=0) as slot:
         assert isinstance(slot, mailslot.Mailslot)
         with mailslot.Writer(name) as writer:
-            assert writer.name == name
-            assert repr(writer) == f"<mailslot.Writer name={name!r}>"
-        assert repr(slot) == f"<mailslot.Mailslot name={name!r} timeout=0.0>"
+            assert writer.name == slot.name == mailslot.canonical_name(name)
+            assert repr(writer) == \
+                f"<mailslot.Writer name={writer.name!r} timeout=5.0>"
+        full = "\\\\.\\mailslot\\" + name
+        assert slot.display_name == full
+        assert repr(slot) == f"<mailslot.Mailslot name={full!r} timeout=0.0>"
         assert slot.fileno() >= 0
 
 

@@ -139,7 +139,8 @@ def test_closed(name):
             call()
     with pytest.raises(ValueError):
         slot.timeout = 1
-    assert slot.name == name
+    assert slot.name == mailslot.canonical_name(name)   # after close too
+    assert slot.display_name.endswith(name)
     # The writer learns on its next write that the reader went away.
     with pytest.raises(mailslot.ReaderGoneError) as info:
         writer.write(b"x")
@@ -175,7 +176,7 @@ def test_close_wakes_a_blocked_read(slot):
 
 
 def test_iteration_blocks_and_ends_on_close(name):
-    slot = mailslot.create(name, timeout=0)   # iteration ignores the timeout
+    slot = mailslot.create(name)             # timeout None: blocks
     got = []
 
     def consume():
@@ -191,6 +192,35 @@ def test_iteration_blocks_and_ends_on_close(name):
     thread.join(5)
     assert not thread.is_alive()
     assert got == [b"one", b"", b"three"]
+
+
+def test_iteration_ends_on_the_slots_timeout(name):
+    with mailslot.create(name, timeout=0.2) as slot:
+        timer = threading.Timer(0.05, mailslot.send, (name, b"late"))
+        timer.start()
+        assert list(slot) == [b"late"]       # waited, then timed out
+        timer.join()
+        slot.timeout = 0
+        for text in ("a", "", "c"):
+            mailslot.send(name, text)
+        assert list(slot) == [b"a", b"", b"c"]
+        assert slot.info().count == 0
+
+
+def test_drain_takes_what_is_queued_now(name):
+    with mailslot.create(name) as slot:      # timeout None: drain still
+        assert list(slot.drain()) == []      # never waits
+        for text in ("1", "2", "3"):
+            mailslot.send(name, text)
+        taken = []
+        for message in slot.drain():
+            taken.append(message)
+            mailslot.send(name, b"more")     # arrives after the start
+        assert taken == [b"1", b"2", b"3"]
+        assert slot.info().count == 3
+        slot.close()
+        with pytest.raises(ValueError):
+            list(slot.drain())
 
 
 def test_the_gil_is_released_while_waiting(slot, name):
@@ -248,7 +278,8 @@ def test_many_writers(slot, name):
 def test_unicode_names(name):
     base = name + "\\Caf\u00e9-\u00fc\u2603-\U0001F600"
     with mailslot.create(base, timeout=0) as slot:
-        assert slot.name == base
+        assert slot.name == mailslot.canonical_name(base)
+        assert slot.display_name == "\\\\.\\mailslot\\" + base
         mailslot.send(base.upper(), "x")     # CAF\u00c9 is the same slot
         with mailslot.open(base.replace("\\", "/")) as writer:
             writer.write("y")

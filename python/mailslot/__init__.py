@@ -25,15 +25,19 @@ compared case-insensitively the Windows way.  Timeouts are in seconds:
 ``None`` waits for ever, ``0`` only looks.
 
 Errors are :class:`Error` (an :class:`OSError`) and its subclasses, one per
-error code of the library, which also derive from the matching built-in
-exception where there is one: :class:`NotFound` is a
-:class:`FileNotFoundError`, :class:`Exists` a :class:`FileExistsError`,
-:class:`Timeout` a :class:`TimeoutError`, and so on.  Using a closed object
-raises :class:`ValueError`; arguments of the wrong type raise
-:class:`TypeError`.
+error of the library, which also derive from the matching built-in
+exception where there is one: :class:`NotFoundError` is a
+:class:`FileNotFoundError`, :class:`ExistsError` a :class:`FileExistsError`,
+:class:`TimeoutError` the built-in :class:`TimeoutError`, and so on.  Using
+a closed object raises :class:`ValueError`; arguments of the wrong type
+raise :class:`TypeError`, bad values :class:`ValueError`.  The names
+without "Error" (``mailslot.Timeout``, ``mailslot.NotFound``, ...) are
+deprecated aliases that warn; they will be removed.
 """
 import asyncio as _asyncio
 import math as _math
+import os as _os
+import warnings as _warnings
 from collections import namedtuple as _namedtuple
 
 from . import _mailslot as _c
@@ -58,6 +62,8 @@ list = _c.list  # noqa: A001 - the module's verb, as the command's
 canonical_name = _c.canonical_name
 detect_encoding = _c.detect_encoding
 
+_WINDOWS = _os.name == "nt"
+
 # Marks "the slot's own timeout" in signatures that also accept None.
 _DEFAULT = object()
 
@@ -71,14 +77,27 @@ class Error(OSError):
 
     Attributes: ``code`` (the library's negative error code), ``errname``
     (its stable short name, e.g. ``"not_found"``), ``strerror`` (a readable
-    message), ``filename`` (the slot name involved, or None) and ``errno``
-    (the operating-system error behind it, or None).
+    message), ``filename`` (the slot name involved, or None), and the
+    operating-system error behind it, as the standard library gives it:
+    ``errno`` (a POSIX errno, or None) and, on Windows, ``winerror`` (the
+    Windows error code).  An unexpected OS error (errname ``"os_error"``)
+    raises this class itself.
     """
 
     def __init__(self, code, name=None, os_error=0):
-        """Make the error for library code CODE about slot NAME."""
+        """Make the error for library code CODE about slot NAME.
+
+        OS_ERROR is the operating system's error: an errno on POSIX, a
+        Windows error code on Windows (0: none).
+        """
         code = int(code)
-        super().__init__(os_error or None, _c.strerror(code), name)
+        message = _c.strerror(code)
+        if _WINDOWS and os_error:
+            # As OSError does on Windows: winerror keeps the Windows code
+            # and errno gets the POSIX errno that corresponds to it.
+            super().__init__(None, message, name, os_error)
+        else:
+            super().__init__(os_error or None, message, name)
         self.code = code
         self.errname = _c.errname(code)
 
@@ -89,18 +108,57 @@ class Error(OSError):
         return text
 
     def __reduce__(self):
-        return type(self), (self.code, self.filename, self.errno or 0)
+        os_error = getattr(self, "winerror", None) if _WINDOWS else self.errno
+        return type(self), (self.code, self.filename, os_error or 0)
 
 
-# The built-in exception each error code also derives from, if any.
-_BUILTIN_BASES = {
-    "not_found": FileNotFoundError,
-    "exists": FileExistsError,
-    "timeout": TimeoutError,
-    "access_denied": PermissionError,
-    "unsafe_directory": PermissionError,
-    "reader_gone": BrokenPipeError,
-    "interrupted": InterruptedError,
+# The Error subclass for each error the Python API can raise: errname,
+# class name, and the built-in exception it also derives from (or None).
+_ERROR_TABLE = (
+    ("invalid_argument", "InvalidArgumentError", ValueError),
+    ("invalid_name", "InvalidNameError", None),
+    ("not_found", "NotFoundError", FileNotFoundError),
+    ("exists", "ExistsError", FileExistsError),
+    ("timeout", "TimeoutError", TimeoutError),
+    ("too_big", "TooBigError", None),
+    ("full", "FullError", None),
+    ("reader_gone", "ReaderGoneError", BrokenPipeError),
+    ("not_supported", "NotSupportedError", None),
+    ("no_memory", "NoMemoryError", None),
+    ("access_denied", "AccessDeniedError", PermissionError),
+    ("unsafe_directory", "UnsafeDirectoryError", PermissionError),
+    ("remote_disabled", "RemoteDisabledError", None),
+    ("network", "NetworkError", None),
+    ("too_many_files", "TooManyFilesError", None),
+)
+
+# The library's other codes never reach Python as themselves, so they have
+# no class: buffers are sized by the binding (buffer_too_small), use after
+# close raises ValueError (closed), text errors are UnicodeEncodeError and
+# UnicodeDecodeError (encoding), interrupted waits run the signal handlers
+# and go on (interrupted, PEP 475), datagrams are the bridge's business
+# (malformed, not_addressed), and os_error raises Error itself.
+_NO_CLASS = ("buffer_too_small", "closed", "encoding", "interrupted",
+             "malformed", "not_addressed", "os_error")
+
+# The names of the classes before they followed PEP 8 ("Error" at the
+# end).  They still work, with a DeprecationWarning (see __getattr__).
+_DEPRECATED_NAMES = {
+    "InvalidArgument": "InvalidArgumentError",
+    "InvalidName": "InvalidNameError",
+    "NotFound": "NotFoundError",
+    "Exists": "ExistsError",
+    "Timeout": "TimeoutError",
+    "TooBig": "TooBigError",
+    "Full": "FullError",
+    "ReaderGone": "ReaderGoneError",
+    "NotSupported": "NotSupportedError",
+    "NoMemory": "NoMemoryError",
+    "AccessDenied": "AccessDeniedError",
+    "UnsafeDirectory": "UnsafeDirectoryError",
+    "RemoteDisabled": "RemoteDisabledError",
+    "Network": "NetworkError",
+    "TooManyFiles": "TooManyFilesError",
 }
 
 _ERROR_CLASSES = {}
@@ -108,31 +166,45 @@ _CODES = {}
 
 
 def _make_error_classes():
-    """Define one Error subclass per code of the library's error list.
+    """Define the Error subclasses of _ERROR_TABLE, each for its code.
 
-    The list is read from the library itself (codes -1, -2, ... until
-    errname() says "unknown"), so a code added there appears here.  The
-    class name is the short name in CamelCase: not_found -> NotFound.
+    The codes are read from the library itself (codes -1, -2, ... until
+    errname() says "unknown").
     """
+    table = {errname: (cls_name, base)
+             for errname, cls_name, base in _ERROR_TABLE}
     code = -1
     while _c.errname(code) != "unknown" and code > -1000:
         errname = _c.errname(code)
-        name = "".join(part.capitalize() for part in errname.split("_"))
-        bases = (Error,)
-        if errname in _BUILTIN_BASES:
-            bases += (_BUILTIN_BASES[errname],)
-        message = _c.strerror(code)
-        doc = (f"{message[0].upper()}{message[1:]} "
-               f"(code {code}, errname {errname!r}).")
-        cls = type(name, bases, {"__doc__": doc, "__module__": __name__})
-        globals()[name] = cls
-        __all__.append(name)
-        _ERROR_CLASSES[code] = cls
         _CODES[errname] = code
+        if errname in table:
+            cls_name, base = table[errname]
+            message = _c.strerror(code)
+            doc = (f"{message[0].upper()}{message[1:]} "
+                   f"(code {code}, errname {errname!r}).")
+            bases = (Error,) if base is None else (Error, base)
+            cls = type(cls_name, bases,
+                       {"__doc__": doc, "__module__": __name__})
+            globals()[cls_name] = cls
+            _ERROR_CLASSES[code] = cls
+            # mailslot.TimeoutError is a TimeoutError; "import *" must not
+            # rebind the built-in name to it, so it is left out of __all__.
+            if cls_name != "TimeoutError":
+                __all__.append(cls_name)
         code -= 1
 
 
 _make_error_classes()
+
+
+def __getattr__(name):
+    """The old exception names, deprecated: mailslot.Timeout and so on."""
+    new = _DEPRECATED_NAMES.get(name)
+    if new is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    _warnings.warn(f"mailslot.{name} is deprecated; use mailslot.{new}",
+                   DeprecationWarning, stacklevel=2)
+    return globals()[new]
 
 
 def _error(code, os_error=0, name=None):
@@ -191,12 +263,14 @@ _c._set_origin_type(Origin)
 class Mailslot(_c.Reader):
     """A mailslot this process created, to read messages from.
 
-    ``Mailslot(name, max_size=0, timeout=None)`` is the same as
-    :func:`create`.  Reads return ``bytes`` (``b""`` for an empty message,
-    which is a real message); when no message comes in time they raise
-    :class:`Timeout`, a :class:`TimeoutError`.  Iterating blocks for each
-    next message and ends when the slot is closed.  Use it as a context
-    manager to close it.  For asyncio, see :meth:`read_async` and
+    ``Mailslot(name, ...)`` is the same as :func:`create`.  Reads return
+    ``bytes`` (``b""`` for an empty message, which is a real message);
+    when no message comes in time they raise :class:`TimeoutError`.
+    ``for message in slot`` reads with the slot's timeout and ends when a
+    read times out or the slot is closed; :meth:`drain` yields only what
+    is queued now.  :attr:`name` is the canonical name,
+    :attr:`display_name` the name as given.  Use it as a context manager
+    to close it.  For asyncio, see :meth:`read_async` and
     :meth:`aiter` (``async for message in slot`` works too).
     ``read(origin=True)`` and ``read_async(origin=True)`` return
     ``(data, origin)``: an :class:`Origin` for a message from the network
@@ -205,9 +279,11 @@ class Mailslot(_c.Reader):
 
     __slots__ = ("_waiters", "__weakref__")
 
-    def __new__(cls, name, max_size=0, timeout=None, encoding="auto"):
+    def __new__(cls, name, max_size=0, timeout=None, encoding="auto", *,
+                max_count=None, max_bytes=None):
         """Create the slot NAME; see :func:`create`."""
-        self = _c._create(cls, name, max_size, timeout, encoding)
+        self = _c._create(cls, name, max_size, timeout, encoding,
+                          max_count=max_count, max_bytes=max_bytes)
         self._waiters = None
         return self
 
@@ -238,14 +314,30 @@ class Mailslot(_c.Reader):
         return Info._make(self._info())
 
     def __iter__(self):
-        """Yield each message as it arrives; stop when the slot is closed."""
+        """Yield each message as it arrives, reading with the slot's
+        :attr:`timeout`: stop when a read times out (never, with the
+        default timeout None) or when the slot is closed."""
         while True:
             try:
-                message = self.read(None)
+                message = self.read()
+            except TimeoutError:
+                return
             except ValueError:
                 if self.closed:
                     return
                 raise
+            yield message
+
+    def drain(self):
+        """Yield the messages queued now, without waiting, then stop.
+
+        At most as many as :meth:`info` counts when it starts, so writers
+        that keep writing cannot make it run for ever.
+        """
+        for _ in range(self.info().count):
+            message = self._poll()
+            if message is None:
+                return
             yield message
 
     # -- asyncio -----------------------------------------------------------
@@ -255,7 +347,7 @@ class Mailslot(_c.Reader):
 
         The coroutine sleeps until the slot's descriptor becomes readable
         (``loop.add_reader``): no polling, no thread.  TIMEOUT defaults to
-        the slot's timeout; when it runs out, raise :class:`Timeout`.
+        the slot's timeout; when it runs out, raise :class:`TimeoutError`.
         Several coroutines may wait on one slot; each message goes to one.
         With ORIGIN true, return ``(data, origin)`` as :meth:`read` does.
         """
@@ -268,7 +360,7 @@ class Mailslot(_c.Reader):
         deadline = None if timeout is None else loop.time() + timeout
         while True:
             if deadline is not None and loop.time() >= deadline:
-                raise _error(_CODES["timeout"], name=self.name)
+                raise _error(_CODES["timeout"], name=self.display_name)
             await self._readable(loop, deadline)
             message = poll()
             if message is not None:
@@ -338,8 +430,8 @@ class Mailslot(_c.Reader):
     def __repr__(self):
         cls = type(self)
         state = "closed" if self.closed else f"timeout={self.timeout!r}"
-        return (f"<{cls.__module__}.{cls.__qualname__} name={self.name!r} "
-                f"{state}>")
+        return (f"<{cls.__module__}.{cls.__qualname__} "
+                f"name={self.display_name!r} {state}>")
 
 
 def _set_done(future):
@@ -348,7 +440,8 @@ def _set_done(future):
         future.set_result(None)
 
 
-def create(name, max_size=0, timeout=None, encoding="auto"):
+def create(name, max_size=0, timeout=None, encoding="auto", *,
+           max_count=None, max_bytes=None):
     """Create the mailslot NAME and return it as a :class:`Mailslot`.
 
     NAME is ``\\\\.\\mailslot\\a\\b`` or the short form ``a\\b`` / ``a/b``
@@ -357,11 +450,20 @@ def create(name, max_size=0, timeout=None, encoding="auto"):
     default) blocks, 0 only looks.  ENCODING says what the writers send,
     for :meth:`Mailslot.read_text`: ``"auto"`` (the default) recognises
     UTF-8, UTF-16LE and ANSI; ``"utf-8"``, ``"utf-16le"``, ``"ansi"`` or
-    ``"cp1252"`` decode as told, never guessing.  Raises :class:`Exists`
-    when a live reader has the name, :class:`InvalidName` for a bad name
-    and LookupError for an unknown encoding.
+    ``"cp1252"`` decode as told, never guessing.
+
+    MAX_COUNT and MAX_BYTES cap the queue (messages, and bytes of all
+    queued messages together; None: the library's defaults, about a
+    million messages and 64 MiB).  A writer that finds the queue full
+    waits for room up to its timeout, then raises :class:`FullError`.
+
+    Raises :class:`ExistsError` when a live reader has the name,
+    :class:`InvalidNameError` for a bad name, LookupError for an unknown
+    encoding, and TypeError or ValueError (naming the option) for a bad
+    option, before anything is created.
     """
-    return Mailslot(name, max_size, timeout, encoding)
+    return Mailslot(name, max_size, timeout, encoding, max_count=max_count,
+                    max_bytes=max_bytes)
 
 
 # ---------------------------------------------------------------------------
@@ -369,18 +471,45 @@ def create(name, max_size=0, timeout=None, encoding="auto"):
 # ---------------------------------------------------------------------------
 
 
-class Writer(_c.Writer):
-    """A mailslot opened for writing; ``Writer(name)`` is :func:`open`.
+_WRITE_TIMEOUT = _c.DEFAULT_WRITE_TIMEOUT
 
-    :meth:`write` sends one message per call.  Use it as a context manager
-    to close it.
+
+class Writer(_c.Writer):
+    """A mailslot opened for writing; ``Writer(name, ...)`` is :func:`open`.
+
+    :meth:`write` sends one message per call, :meth:`write_async` the same
+    without blocking an asyncio event loop.  :attr:`timeout` is how long a
+    write waits for room in a full queue.  Use it as a context manager to
+    close it.
     """
 
     __slots__ = ("__weakref__",)
 
-    def __new__(cls, name):
+    def __new__(cls, name, *, timeout=_WRITE_TIMEOUT, netbios_name=None,
+                workgroup=None, broadcast=None, port=None):
         """Open the slot NAME for writing; see :func:`open`."""
-        return _c._open(cls, name)
+        return _c._open(cls, name, timeout=timeout,
+                        netbios_name=netbios_name, workgroup=workgroup,
+                        broadcast=broadcast, port=port)
+
+    async def write_async(self, data, *, encoding="utf-8", nul=False):
+        """Send DATA as :meth:`write` does, without blocking the event loop.
+
+        The message is made at once (bad input raises here and sends
+        nothing); the write itself runs in the loop's default executor (a
+        worker thread), so while a full queue makes it wait, up to the
+        writer's :attr:`timeout`, the loop runs other tasks.  It returns
+        the byte count, or raises what :meth:`write` raises
+        (:class:`FullError` when the queue stayed full for the timeout).
+        Cancelling the coroutine stops the waiting, not the write: the
+        message may still be delivered.  Writes from one task arrive in
+        the order they were awaited.
+        """
+        if self.closed:
+            raise ValueError("I/O operation on closed mailslot writer")
+        message = _c._message(data, encoding=encoding, nul=nul)
+        loop = _asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.write, message)
 
     def __enter__(self):
         return self
@@ -390,28 +519,48 @@ class Writer(_c.Writer):
 
     def __repr__(self):
         cls = type(self)
-        state = " closed" if self.closed else ""
-        return f"<{cls.__module__}.{cls.__qualname__} name={self.name!r}{state}>"
+        state = "closed" if self.closed else f"timeout={self.timeout!r}"
+        return (f"<{cls.__module__}.{cls.__qualname__} name={self.name!r} "
+                f"{state}>")
 
 
-def open(name):  # noqa: A001 - the module's verb, as in socket/os
+def open(name, *, timeout=_WRITE_TIMEOUT, netbios_name=None,  # noqa: A001
+         workgroup=None, broadcast=None, port=None):
     """Open the mailslot NAME for writing and return a :class:`Writer`.
 
-    A local name needs a live reader, else :class:`NotFound` (a
+    A local name needs a live reader, else :class:`NotFoundError` (a
     :class:`FileNotFoundError`) is raised.  Remote names
     (``\\\\host\\mailslot\\x``, ``\\\\*\\mailslot\\x``) send
     NetBIOS datagrams (at most 424 bytes for a short name; see the
     project's docs/network.md); nobody needs to be listening.
+
+    TIMEOUT is how long a write waits for room when the reader's queue is
+    full, in seconds (None: for ever, 0: not at all), before it raises
+    :class:`FullError`; :attr:`Writer.timeout` changes it later.  The rest
+    configure remote names (None: the environment variable
+    ``MAILSLOT_NETBIOS_NAME``, ``MAILSLOT_WORKGROUP``, ``MAILSLOT_BROADCAST``
+    or ``MAILSLOT_REMOTE_PORT``, else the default): NETBIOS_NAME is the
+    name we send as (default: the host name's first label), WORKGROUP the
+    domain ``\\\\*\\`` goes to (default ``"WORKGROUP"``), BROADCAST the
+    interfaces or IPv4 broadcast addresses to use, comma-separated
+    (default: every up broadcast interface), PORT the UDP port (default
+    138).  A bad option raises TypeError or ValueError naming it, before
+    anything is opened.
     """
-    return Writer(name)
+    return Writer(name, timeout=timeout, netbios_name=netbios_name,
+                  workgroup=workgroup, broadcast=broadcast, port=port)
 
 
-def send(name, data, *, encoding="utf-8", nul=False):
+def send(name, data, *, encoding="utf-8", nul=False, timeout=_WRITE_TIMEOUT,
+         netbios_name=None, workgroup=None, broadcast=None, port=None):
     """Send one message to the mailslot NAME: open, write, close.
 
     DATA is any bytes-like object (sent as it is) or a str, encoded with
     ENCODING (``"utf-8"``, ``"utf-16le"`` or ``"ansi"``) and followed by a
-    NUL terminator when NUL is true.  Return the number of bytes sent.
-    Bad input raises before anything is sent.
+    NUL terminator when NUL is true.  The other keywords are those of
+    :func:`open`.  Return the number of bytes sent.  Bad input raises
+    before anything is sent.
     """
-    return _c.send(name, data, encoding=encoding, nul=nul)
+    return _c.send(name, data, encoding=encoding, nul=nul, timeout=timeout,
+                   netbios_name=netbios_name, workgroup=workgroup,
+                   broadcast=broadcast, port=port)

@@ -32,7 +32,8 @@ module_state *ms_state(PyObject *module);
  * Raise the mailslot.Error subclass for CODE (a MAILSLOT_E* value) about
  * the slot NAME (may be NULL), with the OS error OS_ERROR (0: none) or,
  * for ms_raise(), the one the failing library call of this thread left.
- * They return NULL so callers can "return ms_raise(...)".
+ * MAILSLOT_ECLOSED raises ValueError (use after close), as Python's I/O
+ * objects do.  They return NULL so callers can "return ms_raise(...)".
  */
 PyObject *ms_raise(PyObject *module, int code, PyObject *name);
 PyObject *ms_raise_os(PyObject *module, int code, int os_error,
@@ -80,13 +81,44 @@ PyObject *ms_bytes_like(PyObject *obj, const char *what,
 PyObject *ms_message_bytes(PyObject *module, PyObject *data,
     const char *encoding, int nul);
 
+/*
+ * The canonical form of the slot name NAME_UTF8 (a str), or NULL with
+ * mailslot.InvalidNameError about NAME set.
+ */
+PyObject *ms_canonical(PyObject *module, const char *name_utf8,
+    PyObject *name);
+
+/*
+ * A writer's options from Python (open() and send()): the core's struct
+ * and the UTF-8 bytes objects its string fields point into.  Fill with
+ * ms_writer_opts_parse(), which names the option in its TypeError or
+ * ValueError (and then holds nothing), and release with
+ * ms_writer_opts_clear().
+ */
+typedef struct writer_opts {
+    mailslot_options o;
+    PyObject *strings[3];
+} writer_opts;
+
+int ms_writer_opts_parse(writer_opts *wo, PyObject *timeout,
+    PyObject *netbios_name, PyObject *workgroup, PyObject *broadcast,
+    PyObject *port);
+void ms_writer_opts_clear(writer_opts *wo);
+
+/*
+ * mailslot_write() with the GIL released that runs the signal handlers
+ * and tries again when a signal interrupted it (PEP 475).  Returns the
+ * core's code, or MAILSLOT_EINTR with the handler's exception set.
+ */
+int ms_write(mailslot_writer *w, const char *data, size_t len);
+
 /* Types and the factories that create their instances. */
 extern PyType_Spec ms_reader_spec;
 extern PyType_Spec ms_writer_spec;
 PyObject *ms_reader_new(PyObject *module, PyTypeObject *cls, PyObject *name,
-    int encoding,
-    uint32_t max_size, int32_t timeout_ms);
-PyObject *ms_writer_new(PyObject *module, PyTypeObject *cls, PyObject *name);
+    const mailslot_options *opts);
+PyObject *ms_writer_new(PyObject *module, PyTypeObject *cls, PyObject *name,
+    const mailslot_options *opts);
 
 /* Module functions defined in codec.c. */
 PyObject *ms_encode(PyObject *module, PyObject *args, PyObject *kwargs);

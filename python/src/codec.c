@@ -140,10 +140,10 @@ const char ms_encode_doc[] =
     "programs and Unicode AutoHotkey expect) or 'ansi' (windows-1252 on\n"
     "POSIX).  No BOM is written.  With NUL true a terminator is appended\n"
     "(two bytes for UTF-16LE) for readers that expect a C string.\n\n"
-    "Raises mailslot.Error (errname 'encoding') when TEXT has a lone\n"
-    "surrogate or a character with no ANSI form, mailslot.Error\n"
-    "('invalid_argument') for ENCODING 'auto', and LookupError for an\n"
-    "unknown encoding name.";
+    "Raises UnicodeEncodeError when TEXT has a lone surrogate or a\n"
+    "character with no ANSI form, mailslot.InvalidArgumentError (a\n"
+    "ValueError) for ENCODING 'auto', and LookupError for an unknown\n"
+    "encoding name.";
 
 PyObject *
 ms_encode(PyObject *module, PyObject *args, PyObject *kwargs)

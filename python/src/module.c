@@ -35,6 +35,10 @@ ms_raise_os(PyObject *module, int code, int os_error, PyObject *name)
     module_state *st = ms_state(module);
     PyObject *exc;
 
+    /* The core reports use after close as "closed"; Python's I/O objects
+     * raise ValueError for that, and so does this package. */
+    if (code == MAILSLOT_ECLOSED)
+        return ms_raise_closed("mailslot object");
     if (st->error_factory == NULL) {
         /* Only reachable when _mailslot is imported without the package. */
         PyErr_Format(PyExc_OSError, "%s (%s)", mailslot_strerror(code),
@@ -195,72 +199,174 @@ max_size_from_py(PyObject *obj, uint32_t *out)
     return 0;
 }
 
+/*
+ * A queue limit of create(): None (0: the core's default) or an int from
+ * 1 to MAX.  The error names the option WHAT.
+ */
+static int
+queue_limit_from_py(const char *what, const char *unit, PyObject *obj,
+    unsigned long long max, unsigned long long *out)
+{
+    PyObject *index;
+    unsigned long long v;
+
+    *out = 0;
+    if (obj == Py_None)
+        return 0;
+    index = PyBool_Check(obj) ? NULL : PyNumber_Index(obj);
+    if (index == NULL) {
+        PyErr_Clear();
+        ms_type_error(what, "an int or None", obj);
+        return -1;
+    }
+    v = PyLong_AsUnsignedLongLong(index);
+    if (v == (unsigned long long)-1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        v = 0; /* negative or too large: refused below */
+    } else if (v > max) {
+        v = 0;
+    }
+    Py_DECREF(index);
+    if (v == 0) {
+        PyErr_Format(PyExc_ValueError, "%s must be a number of %s from 1 "
+            "to %llu, or None (the default)", what, unit, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 static PyObject *
 mod_create(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = { "cls", "name", "max_size", "timeout",
-        "encoding", NULL };
+        "encoding", "max_count", "max_bytes", NULL };
     PyObject *cls, *name, *max_obj = NULL, *timeout = Py_None;
+    PyObject *count_obj = Py_None, *bytes_obj = Py_None;
+    mailslot_options opts = MAILSLOT_OPTIONS_INIT;
     const char *encoding = "auto";
-    uint32_t max_size = 0;
-    int32_t ms;
-    int enc;
+    unsigned long long count, bytes;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|OOs", kwlist, &cls,
-            &name, &max_obj, &timeout, &encoding))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|OOs$OO", kwlist, &cls,
+            &name, &max_obj, &timeout, &encoding, &count_obj, &bytes_obj))
         return NULL;
     if (check_class(cls, ms_state(module)->reader_type) < 0 ||
-        (max_obj != NULL && max_size_from_py(max_obj, &max_size) < 0) ||
-        ms_timeout_from_py(timeout, &ms) < 0 ||
-        (enc = ms_encoding_code(encoding)) < 0)
+        (max_obj != NULL &&
+            max_size_from_py(max_obj, &opts.max_message_size) < 0) ||
+        ms_timeout_from_py(timeout, &opts.read_timeout_ms) < 0 ||
+        (opts.encoding = ms_encoding_code(encoding)) < 0 ||
+        queue_limit_from_py("max_count", "messages", count_obj, UINT32_MAX,
+            &count) < 0 ||
+        queue_limit_from_py("max_bytes", "bytes", bytes_obj, UINT64_MAX,
+            &bytes) < 0)
         return NULL;
-    return ms_reader_new(module, (PyTypeObject *)cls, name, enc, max_size,
-        ms);
+    opts.queue_limit_msgs = (uint32_t)count;
+    opts.queue_limit_bytes = (uint64_t)bytes;
+    return ms_reader_new(module, (PyTypeObject *)cls, name, &opts);
 }
 
-static PyObject *
-mod_open(PyObject *module, PyObject *args)
-{
-    PyObject *cls, *name;
+/* The writer options' keywords, after those of open() or send(). */
+#define WRITER_KEYWORDS "timeout", "netbios_name", "workgroup", "broadcast", \
+    "port"
 
-    if (!PyArg_ParseTuple(args, "OO", &cls, &name))
+static PyObject *
+mod_open(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = { "cls", "name", WRITER_KEYWORDS, NULL };
+    PyObject *cls, *name, *timeout = NULL, *netbios = Py_None;
+    PyObject *workgroup = Py_None, *broadcast = Py_None, *port = Py_None;
+    PyObject *writer;
+    writer_opts wo;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOOO", kwlist, &cls,
+            &name, &timeout, &netbios, &workgroup, &broadcast, &port))
         return NULL;
-    if (check_class(cls, ms_state(module)->writer_type) < 0)
+    if (check_class(cls, ms_state(module)->writer_type) < 0 ||
+        ms_writer_opts_parse(&wo, timeout, netbios, workgroup, broadcast,
+            port) < 0)
         return NULL;
-    return ms_writer_new(module, (PyTypeObject *)cls, name);
+    writer = ms_writer_new(module, (PyTypeObject *)cls, name, &wo.o);
+    ms_writer_opts_clear(&wo);
+    return writer;
+}
+
+/* Open NAME_B with OPTS, write DATA (LEN bytes), close: mailslot_send()
+ * with options.  Returns the core's code (EINTR: a Python exception). */
+static int
+send_with_options(const char *name_b, const mailslot_options *opts,
+    const char *data, size_t len)
+{
+    mailslot_writer *w = NULL;
+    int rc;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = mailslot_open(name_b, opts, &w);
+    Py_END_ALLOW_THREADS
+    if (rc != 0)
+        return rc;
+    rc = ms_write(w, data, len);
+    Py_BEGIN_ALLOW_THREADS
+    mailslot_writer_free(w);
+    Py_END_ALLOW_THREADS
+    return rc;
 }
 
 static PyObject *
 mod_send(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = { "name", "data", "encoding", "nul", NULL };
-    PyObject *name, *data, *name_b, *msg;
+    static char *kwlist[] = { "name", "data", "encoding", "nul",
+        WRITER_KEYWORDS, NULL };
+    PyObject *name, *data, *name_b, *msg = NULL, *timeout = NULL;
+    PyObject *netbios = Py_None, *workgroup = Py_None;
+    PyObject *broadcast = Py_None, *port = Py_None;
     const char *encoding = "utf-8";
+    writer_opts wo;
     char *p;
     Py_ssize_t n;
     int nul = 0, rc;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$sp", kwlist, &name,
-            &data, &encoding, &nul))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$spOOOOO", kwlist,
+            &name, &data, &encoding, &nul, &timeout, &netbios, &workgroup,
+            &broadcast, &port))
         return NULL;
     name_b = ms_name_bytes(module, name);
     if (name_b == NULL)
         return NULL;
+    if (ms_writer_opts_parse(&wo, timeout, netbios, workgroup, broadcast,
+            port) < 0) {
+        Py_DECREF(name_b);
+        return NULL;
+    }
     /* Build the whole message first: bad input must send nothing. */
     msg = ms_message_bytes(module, data, encoding, nul);
     if (msg == NULL || PyBytes_AsStringAndSize(msg, &p, &n) < 0) {
-        Py_DECREF(name_b);
-        Py_XDECREF(msg);
-        return NULL;
+        rc = MAILSLOT_EINTR; /* an exception is set */
+    } else {
+        rc = send_with_options(PyBytes_AsString(name_b), &wo.o, p,
+            (size_t)n);
     }
-    Py_BEGIN_ALLOW_THREADS
-    rc = mailslot_send(PyBytes_AsString(name_b), p, (size_t)n);
-    Py_END_ALLOW_THREADS
+    ms_writer_opts_clear(&wo);
     Py_DECREF(name_b);
-    Py_DECREF(msg);
+    Py_XDECREF(msg);
+    if (rc == MAILSLOT_EINTR)
+        return NULL;
     if (rc != 0)
         return ms_raise(module, rc, name);
     return PyLong_FromSsize_t(n);
+}
+
+static PyObject *
+mod_message(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = { "data", "encoding", "nul", NULL };
+    PyObject *data;
+    const char *encoding = "utf-8";
+    int nul = 0;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$sp", kwlist, &data,
+            &encoding, &nul))
+        return NULL;
+    return ms_message_bytes(module, data, encoding, nul);
 }
 
 static PyObject *
@@ -332,52 +438,68 @@ mod_list(PyObject *module, PyObject *unused)
     return list;
 }
 
-static PyObject *
-mod_canonical_name(PyObject *module, PyObject *name)
+PyObject *
+ms_canonical(PyObject *module, const char *name_utf8, PyObject *name)
 {
-    PyObject *name_b;
     char buf[4 * 256];
     size_t len = 0;
     int rc;
 
-    name_b = ms_name_bytes(module, name);
-    if (name_b == NULL)
-        return NULL;
-    rc = mailslot_name_canonical(PyBytes_AsString(name_b), buf, sizeof buf,
-        &len);
-    Py_DECREF(name_b);
+    rc = mailslot_name_canonical(name_utf8, buf, sizeof buf, &len);
     if (rc < 0)
         return ms_raise_os(module, rc, 0, name);
     return PyUnicode_DecodeUTF8(buf, (Py_ssize_t)len, "strict");
+}
+
+static PyObject *
+mod_canonical_name(PyObject *module, PyObject *name)
+{
+    PyObject *name_b, *canonical;
+
+    name_b = ms_name_bytes(module, name);
+    if (name_b == NULL)
+        return NULL;
+    canonical = ms_canonical(module, PyBytes_AsString(name_b), name);
+    Py_DECREF(name_b);
+    return canonical;
 }
 
 static PyMethodDef module_methods[] = {
     { "list", mod_list, METH_NOARGS,
       "list($module, /)\n--\n\n"
       "The names of this user's live mailslots, as the `mailslot list`\n"
-      "command prints them (POSIX; raises NotSupported on Windows)." },
+      "command prints them (POSIX; raises NotSupportedError on Windows)." },
     { "canonical_name", mod_canonical_name, METH_O,
       "canonical_name($module, name, /)\n--\n\n"
       "NAME's canonical form, upper-cased the Windows way: two names are\n"
       "one slot exactly when their canonical names are equal.  Raises\n"
-      "InvalidName for a name the library refuses." },
+      "InvalidNameError for a name the library refuses." },
     { "_create", (PyCFunction)(void (*)(void))mod_create,
       METH_VARARGS | METH_KEYWORDS,
-      "_create(cls, name, max_size=0, timeout=None, encoding='auto')\n--\n\n"
+      "_create(cls, name, max_size=0, timeout=None, encoding='auto', *,\n"
+      "        max_count=None, max_bytes=None)\n--\n\n"
       "Create the slot NAME and return a new CLS (a Reader subclass)." },
-    { "_open", mod_open, METH_VARARGS,
-      "_open(cls, name)\n--\n\n"
+    { "_open", (PyCFunction)(void (*)(void))mod_open,
+      METH_VARARGS | METH_KEYWORDS,
+      "_open(cls, name, *, timeout=5.0, netbios_name=None, workgroup=None,\n"
+      "      broadcast=None, port=None)\n--\n\n"
       "Open the slot NAME for writing and return a new CLS (a Writer "
       "subclass)." },
     { "send", (PyCFunction)(void (*)(void))mod_send,
       METH_VARARGS | METH_KEYWORDS,
-      "send($module, name, data, *, encoding='utf-8', nul=False)\n--\n\n"
+      "send($module, name, data, *, encoding='utf-8', nul=False,\n"
+      "     timeout=5.0, netbios_name=None, workgroup=None, broadcast=None,\n"
+      "     port=None)\n--\n\n"
       "Send one message to the slot NAME (open, write, close) and return\n"
-      "the number of bytes sent.\n\n"
+      "the number of bytes sent.  The other keywords are open()'s.\n\n"
       "DATA is any bytes-like object, sent as it is, or a str encoded\n"
       "with ENCODING ('utf-8', 'utf-16le' or 'ansi'), with a NUL\n"
       "terminator appended when NUL is true.  Bad input raises before\n"
       "anything is sent." },
+    { "_message", (PyCFunction)(void (*)(void))mod_message,
+      METH_VARARGS | METH_KEYWORDS,
+      "_message(data, *, encoding='utf-8', nul=False)\n--\n\n"
+      "The bytes write(DATA, encoding=..., nul=...) would send." },
     { "encode", (PyCFunction)(void (*)(void))ms_encode,
       METH_VARARGS | METH_KEYWORDS, ms_encode_doc },
     { "decode", (PyCFunction)(void (*)(void))ms_decode,
@@ -442,7 +564,9 @@ module_exec(PyObject *module)
         PyModule_AddIntConstant(module, "MAX_MESSAGE_SIZE",
             (long)mailslot_max_message_size()) ||
         PyModule_AddIntConstant(module, "MAX_NAME_LENGTH",
-            (long)mailslot_max_name_length()))
+            (long)mailslot_max_name_length()) ||
+        PyModule_AddObject(module, "DEFAULT_WRITE_TIMEOUT",
+            PyFloat_FromDouble(MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS / 1000.0)))
         return -1;
     return 0;
 }

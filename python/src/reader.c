@@ -22,7 +22,8 @@ typedef struct ReaderObject {
     PyObject_HEAD
     mailslot_reader *r; /* freed only in dealloc: close() keeps the memory */
     PyObject *module;   /* the _mailslot module, for its state */
-    PyObject *name;     /* the str the slot was created with */
+    PyObject *name;     /* the str the slot was created with (for errors) */
+    PyObject *canonical; /* its canonical form, the name property */
     int32_t timeout_ms; /* the default read timeout, as given to the core */
     int closed;
     /*
@@ -404,8 +405,14 @@ reader_set_timeout(ReaderObject *self, PyObject *value, void *closure)
 static PyObject *
 reader_get_name(ReaderObject *self, void *closure)
 {
-    Py_INCREF(self->name);
-    return self->name;
+    Py_INCREF(self->canonical);
+    return self->canonical;
+}
+
+static PyObject *
+reader_get_display_name(ReaderObject *self, void *closure)
+{
+    return PyUnicode_FromString(mailslot_reader_name(self->r));
 }
 
 static PyObject *
@@ -423,37 +430,43 @@ reader_get_closed(ReaderObject *self, void *closure)
 
 PyObject *
 ms_reader_new(PyObject *module, PyTypeObject *cls, PyObject *name,
-    int encoding, uint32_t max_size, int32_t timeout_ms)
+    const mailslot_options *opts)
 {
-    mailslot_options opts = MAILSLOT_OPTIONS_INIT;
+    uint32_t max_size = opts->max_message_size;
     mailslot_reader *r = NULL;
     ReaderObject *self;
-    PyObject *name_b;
+    PyObject *name_b, *canonical;
     allocfunc alloc;
     int rc;
 
     name_b = ms_name_bytes(module, name);
     if (name_b == NULL)
         return NULL;
-    opts.max_message_size = max_size;
-    opts.read_timeout_ms = timeout_ms;
-    opts.encoding = encoding;
-    rc = mailslot_create(PyBytes_AsString(name_b), &opts, &r);
+    canonical = ms_canonical(module, PyBytes_AsString(name_b), name);
+    if (canonical == NULL) {
+        Py_DECREF(name_b);
+        return NULL;
+    }
+    rc = mailslot_create(PyBytes_AsString(name_b), opts, &r);
     Py_DECREF(name_b);
-    if (rc != 0)
+    if (rc != 0) {
+        Py_DECREF(canonical);
         return ms_raise(module, rc, name);
+    }
     alloc = (allocfunc)PyType_GetSlot(cls, Py_tp_alloc);
     self = alloc != NULL ? (ReaderObject *)alloc(cls, 0) : NULL;
     if (self == NULL) {
+        Py_DECREF(canonical);
         mailslot_reader_free(r);
         return NULL;
     }
+    self->canonical = canonical;
     self->r = r;
     Py_INCREF(module);
     self->module = module;
     Py_INCREF(name);
     self->name = name;
-    self->timeout_ms = timeout_ms;
+    self->timeout_ms = opts->read_timeout_ms;
     self->closed = 0;
     self->buf = NULL;
     /* Room for the largest message the slot takes (allocated on the first
@@ -480,6 +493,7 @@ reader_traverse(ReaderObject *self, visitproc visit, void *arg)
     Py_VISIT(Py_TYPE(self));
     Py_VISIT(self->module);
     Py_VISIT(self->name);
+    Py_VISIT(self->canonical);
     return 0;
 }
 
@@ -500,6 +514,7 @@ reader_dealloc(ReaderObject *self)
     self->buf = NULL;
     Py_CLEAR(self->module);
     Py_CLEAR(self->name);
+    Py_CLEAR(self->canonical);
     tp_free(self);
     Py_DECREF(tp);
 }
@@ -511,7 +526,8 @@ static PyMethodDef reader_methods[] = {
       "Read the next message and return its bytes (b'' for an empty\n"
       "message).\n\n"
       "TIMEOUT is in seconds: None waits for ever, 0 only looks.  When\n"
-      "no message comes in time, raise mailslot.Timeout (a TimeoutError).\n"
+      "no message comes in time, raise mailslot.TimeoutError (a\n"
+      "TimeoutError).\n"
       "The wait releases the GIL and is interrupted by Ctrl-C\n"
       "(KeyboardInterrupt); nothing is lost when it is.\n\n"
       "With ORIGIN true, return (data, origin): origin is None for a\n"
@@ -543,7 +559,13 @@ static PyMethodDef reader_methods[] = {
 
 static PyGetSetDef reader_getset[] = {
     { "name", (getter)reader_get_name, NULL,
-      "The name the slot was created with.", NULL },
+      "The slot's canonical name, as mailslot.canonical_name() gives it\n"
+      "('\\\\.\\mailslot\\INBOX' for 'inbox'): equal for two names of\n"
+      "one slot.", NULL },
+    { "display_name", (getter)reader_get_display_name, NULL,
+      "The slot's full name with the case kept as given\n"
+      "('\\\\.\\mailslot\\inbox' for 'inbox'), as mailslot.list() shows\n"
+      "it.", NULL },
     { "closed", (getter)reader_get_closed, NULL,
       "True once close() was called.", NULL },
     { "encoding", (getter)reader_get_encoding, NULL,

@@ -74,7 +74,7 @@ def test_read_async_timeout(name):
     async def main():
         with mailslot.create(name, timeout=0.2) as slot:
             start = time.monotonic()
-            with pytest.raises(mailslot.Timeout):
+            with pytest.raises(mailslot.TimeoutError):
                 await slot.read_async()      # the slot's timeout
             assert 0.19 <= time.monotonic() - start < 2.0
             with pytest.raises(TimeoutError):
@@ -144,5 +144,108 @@ def test_cancelled_read_loses_nothing(name):
             await asyncio.sleep(0.05)
             assert slot.info().count == 1
             assert await slot.read_async() == b"kept"
+
+    run(main())
+
+
+# -- writing -----------------------------------------------------------------
+
+
+def fill(writer):
+    """Write until the queue is full (the writer's timeout is 0)."""
+    for sent in range(100000):
+        try:
+            writer.write(b"m%d" % sent)
+        except mailslot.FullError:
+            return sent
+    pytest.fail("the queue never became full")
+
+
+async def ticking(ticks):
+    """Count event-loop turns into TICKS[0] until cancelled."""
+    while True:
+        ticks[0] += 1
+        await asyncio.sleep(0.01)
+
+
+def test_write_async_on_a_full_queue_keeps_the_loop_running(name):
+    """A reader that does not read: the write waits for the writer's
+    timeout and raises FullError, and meanwhile other tasks run."""
+    async def main():
+        with mailslot.create(name, max_count=2, timeout=0) as slot, \
+                mailslot.open(name, timeout=0) as writer:
+            sent = fill(writer)
+            writer.timeout = 1.0
+            ticks = [0]
+            ticker = asyncio.ensure_future(ticking(ticks))
+            await asyncio.sleep(0)
+            with pytest.raises(mailslot.FullError):
+                await writer.write_async(b"no room")
+            ticker.cancel()
+            assert ticks[0] >= 10            # the loop kept turning
+            got = []                         # nothing lost, no extra
+            while True:
+                try:
+                    got.append(slot.read(0.5))
+                except TimeoutError:
+                    break
+            assert got == [b"m%d" % i for i in range(sent)]
+
+    run(main())
+
+
+def test_write_async_goes_through_once_the_reader_makes_room(name):
+    async def main():
+        with mailslot.create(name, max_count=2, timeout=0) as slot, \
+                mailslot.open(name, timeout=0) as writer:
+            sent = fill(writer)
+            writer.timeout = 20
+            ticks = [0]
+            ticker = asyncio.ensure_future(ticking(ticks))
+            task = asyncio.ensure_future(writer.write_async("late \u2603"))
+            while ticks[0] < 10:             # the write is waiting...
+                await asyncio.sleep(0.01)
+            assert not task.done()
+            got = [await slot.read_async(5)]  # ...until there is room
+            assert await task == len("late \u2603".encode())
+            ticker.cancel()
+            while True:
+                try:
+                    got.append(await slot.read_async(0.5))
+                except TimeoutError:
+                    break
+            assert got == [b"m%d" % i for i in range(sent)] + [
+                "late \u2603".encode()]
+
+    run(main())
+
+
+def test_write_async_checks_its_input_at_once(slot, name):
+    async def main():
+        with mailslot.open(name) as writer:
+            with pytest.raises(TypeError):
+                await writer.write_async(42)
+            with pytest.raises(UnicodeEncodeError):
+                await writer.write_async("\u03a9", encoding="ansi")
+            with pytest.raises(LookupError):
+                await writer.write_async("x", encoding="klingon")
+            assert slot.info().count == 0
+            assert await writer.write_async(bytearray(b"ab")) == 2
+            assert await writer.write_async("x", encoding="utf-16le",
+                                            nul=True) == 4
+        with pytest.raises(ValueError):
+            await writer.write_async(b"closed")
+        assert [slot.read(), slot.read()] == [b"ab", b"x\0\0\0"]
+
+    run(main())
+
+
+def test_write_async_to_a_gone_reader(name):
+    async def main():
+        slot = mailslot.create(name)
+        with mailslot.open(name) as writer:
+            slot.close()
+            with pytest.raises(mailslot.ReaderGoneError):
+                await writer.write_async(b"x")
 
     run(main())

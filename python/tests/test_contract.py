@@ -23,7 +23,7 @@ def test_round_trip_bytes_and_text(slot, name):
 
 
 def test_empty_message_is_not_a_timeout(slot, name):
-    with pytest.raises(mailslot.Timeout):
+    with pytest.raises(mailslot.TimeoutError):
         slot.read(0)
     assert slot.info().next_size is None
     mailslot.send(name, b"")
@@ -38,15 +38,15 @@ def test_empty_message_is_not_a_timeout(slot, name):
 def test_timeout_zero_finite_and_forever(name):
     with mailslot.create(name, timeout=0.2) as slot:
         start = time.monotonic()
-        with pytest.raises(mailslot.Timeout):
+        with pytest.raises(mailslot.TimeoutError):
             slot.read()                      # the slot's timeout
         assert 0.19 <= time.monotonic() - start < 2.0
         start = time.monotonic()
-        with pytest.raises(mailslot.Timeout):
+        with pytest.raises(mailslot.TimeoutError):
             slot.read(0)                     # a per-call poll
         assert time.monotonic() - start < 0.1
         start = time.monotonic()
-        with pytest.raises(mailslot.Timeout):
+        with pytest.raises(mailslot.TimeoutError):
             slot.read(timeout=0.05)
         assert 0.045 <= time.monotonic() - start < 2.0
         timer = threading.Timer(0.2, mailslot.send, (name, b"late"))
@@ -89,10 +89,10 @@ def test_exactly_at_and_over_the_limit(name):
         assert slot.info().max_size == 10
         with mailslot.open(name) as writer:
             assert writer.write(b"x" * 10) == 10
-            with pytest.raises(mailslot.TooBig) as info:
+            with pytest.raises(mailslot.TooBigError) as info:
                 writer.write(b"y" * 11)
             assert info.value.errname == "too_big"
-            with pytest.raises(mailslot.TooBig):
+            with pytest.raises(mailslot.TooBigError):
                 writer.write("\u00e9" * 6)   # 12 bytes of UTF-8
         assert slot.info().count == 1        # nothing of the big ones
         assert slot.read() == b"x" * 10
@@ -102,14 +102,14 @@ def test_platform_limit(slot, name):
     big = bytes(range(256)) * (mailslot.MAX_MESSAGE_SIZE // 256)
     big = big[:mailslot.MAX_MESSAGE_SIZE]
     assert mailslot.send(name, big) == mailslot.MAX_MESSAGE_SIZE
-    with pytest.raises(mailslot.TooBig):
+    with pytest.raises(mailslot.TooBigError):
         mailslot.send(name, big + b"!")
     assert slot.info().count == 1
     assert slot.read() == big
 
 
 def test_exists(slot, name):
-    with pytest.raises(mailslot.Exists) as info:
+    with pytest.raises(mailslot.ExistsError) as info:
         mailslot.create(name)
     assert isinstance(info.value, FileExistsError)
     assert info.value.filename == name
@@ -120,7 +120,7 @@ def test_exists(slot, name):
 
 
 def test_not_found(name):
-    with pytest.raises(mailslot.NotFound) as info:
+    with pytest.raises(mailslot.NotFoundError) as info:
         mailslot.open(name)
     assert isinstance(info.value, FileNotFoundError)
     assert info.value.errname == "not_found"
@@ -139,9 +139,10 @@ def test_closed(name):
             call()
     with pytest.raises(ValueError):
         slot.timeout = 1
-    assert slot.name == name
+    assert slot.name == mailslot.canonical_name(name)   # after close too
+    assert slot.display_name.endswith(name)
     # The writer learns on its next write that the reader went away.
-    with pytest.raises(mailslot.ReaderGone) as info:
+    with pytest.raises(mailslot.ReaderGoneError) as info:
         writer.write(b"x")
     assert isinstance(info.value, BrokenPipeError)
     assert info.value.errname == "reader_gone"
@@ -175,7 +176,7 @@ def test_close_wakes_a_blocked_read(slot):
 
 
 def test_iteration_blocks_and_ends_on_close(name):
-    slot = mailslot.create(name, timeout=0)   # iteration ignores the timeout
+    slot = mailslot.create(name)             # timeout None: blocks
     got = []
 
     def consume():
@@ -191,6 +192,35 @@ def test_iteration_blocks_and_ends_on_close(name):
     thread.join(5)
     assert not thread.is_alive()
     assert got == [b"one", b"", b"three"]
+
+
+def test_iteration_ends_on_the_slots_timeout(name):
+    with mailslot.create(name, timeout=0.2) as slot:
+        timer = threading.Timer(0.05, mailslot.send, (name, b"late"))
+        timer.start()
+        assert list(slot) == [b"late"]       # waited, then timed out
+        timer.join()
+        slot.timeout = 0
+        for text in ("a", "", "c"):
+            mailslot.send(name, text)
+        assert list(slot) == [b"a", b"", b"c"]
+        assert slot.info().count == 0
+
+
+def test_drain_takes_what_is_queued_now(name):
+    with mailslot.create(name) as slot:      # timeout None: drain still
+        assert list(slot.drain()) == []      # never waits
+        for text in ("1", "2", "3"):
+            mailslot.send(name, text)
+        taken = []
+        for message in slot.drain():
+            taken.append(message)
+            mailslot.send(name, b"more")     # arrives after the start
+        assert taken == [b"1", b"2", b"3"]
+        assert slot.info().count == 3
+        slot.close()
+        with pytest.raises(ValueError):
+            list(slot.drain())
 
 
 def test_the_gil_is_released_while_waiting(slot, name):
@@ -214,7 +244,7 @@ def test_killed_readers_name_is_reusable(name):
         "time.sleep(60)\n", name)
     try:
         wait_line(child, "ready")
-        with pytest.raises(mailslot.Exists):
+        with pytest.raises(mailslot.ExistsError):
             mailslot.create(name)
         mailslot.send(name, b"to the dead")  # left unread
     finally:
@@ -222,7 +252,7 @@ def test_killed_readers_name_is_reusable(name):
         child.communicate()
     assert child.returncode == -signal.SIGKILL
     with mailslot.create(name, timeout=0) as slot:
-        with pytest.raises(mailslot.Timeout):
+        with pytest.raises(mailslot.TimeoutError):
             slot.read()                      # nothing stale
         mailslot.send(name, b"fresh")
         assert slot.read() == b"fresh"
@@ -248,7 +278,8 @@ def test_many_writers(slot, name):
 def test_unicode_names(name):
     base = name + "\\Caf\u00e9-\u00fc\u2603-\U0001F600"
     with mailslot.create(base, timeout=0) as slot:
-        assert slot.name == base
+        assert slot.name == mailslot.canonical_name(base)
+        assert slot.display_name == "\\\\.\\mailslot\\" + base
         mailslot.send(base.upper(), "x")     # CAF\u00c9 is the same slot
         with mailslot.open(base.replace("\\", "/")) as writer:
             writer.write("y")

@@ -79,7 +79,7 @@ def test_local_messages_have_no_origin(slot, name):
     mailslot.send(name, b"")
     assert slot.read(origin=True) == (b"local", None)
     assert slot.read(0, True) == (b"", None)
-    with pytest.raises(mailslot.Timeout):
+    with pytest.raises(mailslot.TimeoutError):
         slot.read(origin=True)
     assert slot._poll_origin() is None
 

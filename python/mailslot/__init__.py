@@ -280,10 +280,11 @@ class Mailslot(_c.Reader):
     __slots__ = ("_waiters", "__weakref__")
 
     def __new__(cls, name, max_size=0, timeout=None, encoding="auto", *,
-                max_count=None, max_bytes=None):
+                queue_limit_msgs=None, queue_limit_bytes=None):
         """Create the slot NAME; see :func:`create`."""
         self = _c._create(cls, name, max_size, timeout, encoding,
-                          max_count=max_count, max_bytes=max_bytes)
+                          queue_limit_msgs=queue_limit_msgs,
+                          queue_limit_bytes=queue_limit_bytes)
         self._waiters = None
         return self
 
@@ -441,7 +442,7 @@ def _set_done(future):
 
 
 def create(name, max_size=0, timeout=None, encoding="auto", *,
-           max_count=None, max_bytes=None):
+           queue_limit_msgs=None, queue_limit_bytes=None):
     """Create the mailslot NAME and return it as a :class:`Mailslot`.
 
     NAME is ``\\\\.\\mailslot\\a\\b`` or the short form ``a\\b`` / ``a/b``
@@ -462,8 +463,9 @@ def create(name, max_size=0, timeout=None, encoding="auto", *,
     encoding, and TypeError or ValueError (naming the option) for a bad
     option, before anything is created.
     """
-    return Mailslot(name, max_size, timeout, encoding, max_count=max_count,
-                    max_bytes=max_bytes)
+    return Mailslot(name, max_size, timeout, encoding,
+                    queue_limit_msgs=queue_limit_msgs,
+                    queue_limit_bytes=queue_limit_bytes)
 
 
 # ---------------------------------------------------------------------------

@@ -29,8 +29,8 @@ class Origin(NamedTuple):
 class Mailslot:
     def __new__(cls, name: str, max_size: int = ...,
                 timeout: Optional[float] = ...,
-                encoding: str = ..., *, max_count: Optional[int] = ...,
-                max_bytes: Optional[int] = ...) -> "Mailslot": ...
+                encoding: str = ..., *, queue_limit_msgs: Optional[int] = ...,
+                queue_limit_bytes: Optional[int] = ...) -> "Mailslot": ...
     @property
     def name(self) -> str: ...
     @property
@@ -99,8 +99,8 @@ class Writer:
 
 def create(name: str, max_size: int = ...,
            timeout: Optional[float] = ...,
-           encoding: str = ..., *, max_count: Optional[int] = ...,
-           max_bytes: Optional[int] = ...) -> Mailslot: ...
+           encoding: str = ..., *, queue_limit_msgs: Optional[int] = ...,
+           queue_limit_bytes: Optional[int] = ...) -> Mailslot: ...
 def open(name: str, *, timeout: Optional[float] = ...,
          netbios_name: Optional[str] = ..., workgroup: Optional[str] = ...,
          broadcast: Optional[str] = ...,

@@ -240,7 +240,7 @@ static PyObject *
 mod_create(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = { "cls", "name", "max_size", "timeout",
-        "encoding", "max_count", "max_bytes", NULL };
+        "encoding", "queue_limit_msgs", "queue_limit_bytes", NULL };
     PyObject *cls, *name, *max_obj = NULL, *timeout = Py_None;
     PyObject *count_obj = Py_None, *bytes_obj = Py_None;
     mailslot_options opts = MAILSLOT_OPTIONS_INIT;
@@ -255,10 +255,10 @@ mod_create(PyObject *module, PyObject *args, PyObject *kwargs)
             max_size_from_py(max_obj, &opts.max_message_size) < 0) ||
         ms_timeout_from_py(timeout, &opts.read_timeout_ms) < 0 ||
         (opts.encoding = ms_encoding_code(encoding)) < 0 ||
-        queue_limit_from_py("max_count", "messages", count_obj, UINT32_MAX,
-            &count) < 0 ||
-        queue_limit_from_py("max_bytes", "bytes", bytes_obj, UINT64_MAX,
-            &bytes) < 0)
+        queue_limit_from_py("queue_limit_msgs", "messages", count_obj,
+            UINT32_MAX, &count) < 0 ||
+        queue_limit_from_py("queue_limit_bytes", "bytes", bytes_obj,
+            UINT64_MAX, &bytes) < 0)
         return NULL;
     opts.queue_limit_msgs = (uint32_t)count;
     opts.queue_limit_bytes = (uint64_t)bytes;
@@ -477,7 +477,7 @@ static PyMethodDef module_methods[] = {
     { "_create", (PyCFunction)(void (*)(void))mod_create,
       METH_VARARGS | METH_KEYWORDS,
       "_create(cls, name, max_size=0, timeout=None, encoding='auto', *,\n"
-      "        max_count=None, max_bytes=None)\n--\n\n"
+      "        queue_limit_msgs=None, queue_limit_bytes=None)\n--\n\n"
       "Create the slot NAME and return a new CLS (a Reader subclass)." },
     { "_open", (PyCFunction)(void (*)(void))mod_open,
       METH_VARARGS | METH_KEYWORDS,

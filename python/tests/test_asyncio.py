@@ -172,7 +172,7 @@ def test_write_async_on_a_full_queue_keeps_the_loop_running(name):
     """A reader that does not read: the write waits for the writer's
     timeout and raises FullError, and meanwhile other tasks run."""
     async def main():
-        with mailslot.create(name, max_count=2, timeout=0) as slot, \
+        with mailslot.create(name, queue_limit_msgs=2, timeout=0) as slot, \
                 mailslot.open(name, timeout=0) as writer:
             sent = fill(writer)
             writer.timeout = 1.0
@@ -196,7 +196,7 @@ def test_write_async_on_a_full_queue_keeps_the_loop_running(name):
 
 def test_write_async_goes_through_once_the_reader_makes_room(name):
     async def main():
-        with mailslot.create(name, max_count=2, timeout=0) as slot, \
+        with mailslot.create(name, queue_limit_msgs=2, timeout=0) as slot, \
                 mailslot.open(name, timeout=0) as writer:
             sent = fill(writer)
             writer.timeout = 20

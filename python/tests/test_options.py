@@ -60,7 +60,7 @@ def test_writer_timeout_default_and_property(slot, name):
 
 
 def test_a_full_queue_waits_for_the_writers_timeout(name):
-    with mailslot.create(name, max_count=3, timeout=0) as slot, \
+    with mailslot.create(name, queue_limit_msgs=3, timeout=0) as slot, \
             mailslot.open(name, timeout=0) as writer:
         sent = fill(writer)
         assert sent >= 3
@@ -83,7 +83,7 @@ def test_a_full_queue_waits_for_the_writers_timeout(name):
 
 
 def test_the_queue_has_room_again_after_reading(name):
-    with mailslot.create(name, max_count=2, timeout=1) as slot, \
+    with mailslot.create(name, queue_limit_msgs=2, timeout=1) as slot, \
             mailslot.open(name, timeout=0) as writer:
         sent = fill(writer)
         assert slot.read() == b"m0"
@@ -99,7 +99,7 @@ def test_the_queue_has_room_again_after_reading(name):
 
 
 def test_max_bytes_caps_the_queued_bytes(name):
-    with mailslot.create(name, max_bytes=1000, timeout=0) as slot, \
+    with mailslot.create(name, queue_limit_bytes=1000, timeout=0) as slot, \
             mailslot.open(name, timeout=0) as writer:
         for sent in range(100000):
             try:
@@ -177,12 +177,17 @@ def test_writer_timeout_property_refuses_bad_values(slot, name, bad, exc):
 
 
 @pytest.mark.parametrize("option,bad,exc", [
-    ("max_count", 0, ValueError), ("max_count", -1, ValueError),
-    ("max_count", 2**32, ValueError), ("max_count", 1.0, TypeError),
-    ("max_count", "10", TypeError), ("max_count", True, TypeError),
-    ("max_bytes", 0, ValueError), ("max_bytes", -5, ValueError),
-    ("max_bytes", 2**64, ValueError), ("max_bytes", 1e3, TypeError),
-    ("max_bytes", b"1", TypeError),
+    ("queue_limit_msgs", 0, ValueError),
+    ("queue_limit_msgs", -1, ValueError),
+    ("queue_limit_msgs", 2**32, ValueError),
+    ("queue_limit_msgs", 1.0, TypeError),
+    ("queue_limit_msgs", "10", TypeError),
+    ("queue_limit_msgs", True, TypeError),
+    ("queue_limit_bytes", 0, ValueError),
+    ("queue_limit_bytes", -5, ValueError),
+    ("queue_limit_bytes", 2**64, ValueError),
+    ("queue_limit_bytes", 1e3, TypeError),
+    ("queue_limit_bytes", b"1", TypeError),
 ])
 def test_bad_queue_limits_create_nothing(name, option, bad, exc):
     with pytest.raises(exc, match=option):

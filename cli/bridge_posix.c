@@ -201,8 +201,6 @@ static int
 drop_privileges(const char *user)
 {
     struct passwd *pw = getpwnam(user);
-    char run[64];
-    struct stat st;
 
     if (pw == NULL) {
         fprintf(stderr, "mailslot: bridge: unknown user \"%s\"\n", user);
@@ -217,12 +215,11 @@ drop_privileges(const char *user)
         fprintf(stderr, "mailslot: bridge: could not drop root\n");
         return CLI_FAIL;
     }
-    /* Deliver where USER's own programs make their slots. */
-    snprintf(run, sizeof run, "/run/user/%lu", (unsigned long)pw->pw_uid);
-    if (stat(run, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == pw->pw_uid)
-        setenv("XDG_RUNTIME_DIR", run, 1);
-    else
-        unsetenv("XDG_RUNTIME_DIR");
+    /* Deliver where USER's own programs make their slots: the library
+     * finds USER's runtime directory (/run/user/<uid>) by itself, and
+     * root's must not point it elsewhere.  MAILSLOT_DIR, if set, is
+     * meant. */
+    unsetenv("XDG_RUNTIME_DIR");
     return CLI_OK;
 }
 

@@ -65,12 +65,16 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 void
 cli_error(const char *cmd, const char *name, int code)
 {
+    char detail[1024];
+
     if (name != NULL)
         fprintf(stderr, "mailslot: %s \"%s\": %s (%s)\n", cmd, name,
             mailslot_strerror(code), mailslot_errname(code));
     else
         fprintf(stderr, "mailslot: %s: %s (%s)\n", cmd,
             mailslot_strerror(code), mailslot_errname(code));
+    if (mailslot_error_detail(code, detail, sizeof detail) > 0)
+        fprintf(stderr, "mailslot: %s\n", detail);
 }
 
 void

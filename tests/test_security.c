@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -40,6 +41,14 @@ expect_refused(const char *what)
     CHECK_EQ(mailslot_open("sec\\x", NULL, &w), MAILSLOT_EUNSAFE);
     CHECK_EQ(mailslot_list(&list, NULL), MAILSLOT_EUNSAFE);
     CHECK(strstr(mailslot_strerror(MAILSLOT_EUNSAFE), "owned") != NULL);
+    /* The detail names the directory. */
+    {
+        char detail[1024];
+
+        CHECK(mailslot_error_detail(MAILSLOT_EUNSAFE, detail,
+                  sizeof detail) > 0);
+        CHECK(strstr(detail, getenv("MAILSLOT_DIR")) != NULL);
+    }
 }
 
 /* SIGALRM ends a test that hangs: a hang is the failure here. */
@@ -179,6 +188,76 @@ test_descriptor_limit(void)
     CHECK_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
 }
 
+/* As user UID with no MAILSLOT_DIR or XDG_RUNTIME_DIR: create a slot
+ * and expect WANT; with EUNSAFE, the detail must name PATH and OWNER. */
+static void
+as_user(uid_t uid, int want, const char *path, const char *owner)
+{
+    pid_t pid = fork();
+    int status = -1;
+
+    if (pid == 0) {
+        mailslot_reader *r = NULL;
+        char detail[1024];
+        int rc;
+
+        unsetenv("MAILSLOT_DIR");
+        unsetenv("XDG_RUNTIME_DIR");
+        if (setgid(uid) != 0 || setuid(uid) != 0)
+            _exit(3);
+        rc = mailslot_create("sec\\fallback", NULL, &r);
+        CHECK_EQ(rc, want);
+        CHECK(mailslot_error_detail(rc, detail, sizeof detail) > 0 ||
+              want == 0);
+        if (want == MAILSLOT_EUNSAFE) {
+            printf("detail: %s\n", detail);
+            CHECK(strstr(detail, path) != NULL);
+            CHECK(strstr(detail, owner) != NULL);
+            CHECK(strstr(detail, "MAILSLOT_DIR") != NULL);
+        }
+        mailslot_reader_free(r);
+        fflush(stdout);
+        _exit(testlib_finish());
+    }
+    CHECK(pid > 0);
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/*
+ * Without MAILSLOT_DIR or XDG_RUNTIME_DIR the slots live in the user's
+ * runtime directory /run/user/<uid> when there is one, else in
+ * /tmp/mailslot-<uid>.  Another user who made that /tmp directory first
+ * gets it refused, and the error detail names the path, its owner and
+ * the fix.  Needs root (to be other users).
+ */
+static void
+test_fallback_dirs(void)
+{
+    uid_t uid = 50000 + (uid_t)(getpid() % 10000);
+    char tmpdir[64], rundir[64], owner[32], cmd[200];
+    struct stat st;
+
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/mailslot-%lu", (unsigned long)uid);
+    snprintf(rundir, sizeof rundir, "/run/user/%lu", (unsigned long)uid);
+    snprintf(owner, sizeof owner, "uid %lu", (unsigned long)uid + 1);
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s", tmpdir, rundir);
+    CHECK_EQ(system(cmd), 0);
+    /* Squatted: made by another user before the owner's first use. */
+    CHECK_EQ(mkdir(tmpdir, 0700), 0);
+    CHECK_EQ(chown(tmpdir, uid + 1, uid + 1), 0);
+    as_user(uid, MAILSLOT_EUNSAFE, tmpdir, owner);
+    /* The runtime directory wins over /tmp, variable or not. */
+    mkdir("/run/user", 0755);
+    CHECK_EQ(mkdir(rundir, 0700), 0);
+    CHECK_EQ(chown(rundir, uid, uid), 0);
+    as_user(uid, 0, NULL, NULL);
+    snprintf(cmd, sizeof cmd, "%s/mailslot", rundir);
+    CHECK(stat(cmd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid);
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s", tmpdir, rundir);
+    CHECK_EQ(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -188,6 +267,15 @@ main(void)
 
     use_private_dir();
     snprintf(base, sizeof base, "%s", getenv("MAILSLOT_DIR"));
+    /* Nothing more to say about other errors. */
+    {
+        char detail[8] = "x";
+
+        CHECK_EQ(mailslot_error_detail(MAILSLOT_ETIMEOUT, detail,
+                     sizeof detail), 0);
+        CHECK_STR(detail, "");
+        CHECK_EQ(mailslot_error_detail(MAILSLOT_ETIMEOUT, NULL, 0), 0);
+    }
 
     /* Created by the library with mode 0700. */
     set_dir("fresh", dir, sizeof dir);
@@ -228,8 +316,10 @@ main(void)
     if (geteuid() == 0) {
         CHECK_EQ(chown(dir, 65534, 65534), 0);
         expect_refused("owned by nobody");
+        test_fallback_dirs();
     } else {
-        printf("note: not root, the other-owner case needs root\n");
+        printf("note: not root, the other-owner and fallback directory "
+               "cases need root\n");
     }
     test_planted_files();
     test_descriptor_limit();

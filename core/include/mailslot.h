@@ -143,6 +143,16 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_errcode(const char *errname);
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_last_os_error(void);
 
+/*
+ * More about error CODE where this machine can say more, looked up now:
+ * for MAILSLOT_EUNSAFE, which path is wrong, its owner and how to fix it.
+ * Writes a NUL-terminated sentence into BUF (CAP bytes, cut to fit) and
+ * returns its full length, or 0 when there is nothing to add (BUF gets
+ * ""); BUF may be NULL with CAP 0 to learn the length.
+ */
+MAILSLOT_API size_t MAILSLOT_CALL mailslot_error_detail(int code, char *buf,
+    size_t cap);
+
 /* ---------------------------------------------------------------------- */
 /* Constants (with runtime twins for FFI users)                           */
 /* ---------------------------------------------------------------------- */

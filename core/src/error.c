@@ -23,6 +23,21 @@ mailslot_last_os_error(void)
     return last_os_error;
 }
 
+size_t MAILSLOT_CALL
+mailslot_error_detail(int code, char *buf, size_t cap)
+{
+    size_t n;
+
+    if (buf == NULL)
+        cap = 0;
+    if (cap > 0)
+        buf[0] = '\0';
+    n = mailslot__plat_error_detail(code, buf, cap);
+    if (cap > 0 && n >= cap)
+        buf[cap - 1] = '\0';
+    return n;
+}
+
 const char *MAILSLOT_CALL
 mailslot_strerror(int code)
 {

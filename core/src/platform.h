@@ -59,6 +59,9 @@ int mailslot__plat_list(char **out, size_t *count);
 int mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
     size_t *len, int32_t timeout_ms, mailslot_origin *origin);
 
+/* mailslot_error_detail() for CODE: the length it needs, 0 for none. */
+size_t mailslot__plat_error_detail(int code, char *buf, size_t cap);
+
 /* Milliseconds on a monotonic clock, for deadlines. */
 int64_t mailslot__now_ms(void);
 

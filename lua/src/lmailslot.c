@@ -18,12 +18,20 @@ typedef struct writer_box {
 /* Shared helpers                                                         */
 /* ---------------------------------------------------------------------- */
 
+/* nil, errname, message; the message ends with what the machine can say
+ * more about the error now (for unsafe_directory: the path, its owner and
+ * the fix). */
 int
 lmailslot_push_failure(lua_State *L, int code)
 {
+    char detail[1024];
+
     luaL_pushfail(L);
     lua_pushstring(L, mailslot_errname(code));
-    lua_pushstring(L, mailslot_strerror(code));
+    if (mailslot_error_detail(code, detail, sizeof detail) > 0)
+        lua_pushfstring(L, "%s; %s", mailslot_strerror(code), detail);
+    else
+        lua_pushstring(L, mailslot_strerror(code));
     return 3;
 }
 

@@ -267,4 +267,18 @@ T.test("list, canonical_name and MAX_MESSAGE_SIZE", function()
     T.ok(not listed(), "not listed after close")
 end)
 
+T.test("unsafe_directory's message names the directory and the fix", function()
+    local dir = os.tmpname() -- a regular file where the directory should be
+    local out = T.capture("MAILSLOT_DIR=" .. T.q(dir) .. " " .. T.lua_cmd([[
+        local mailslot = require "mailslot"
+        local _, errname, message = mailslot.create("lua\\unsafe")
+        print(errname)
+        print(message)]]))
+    os.remove(dir)
+    local errname, message = out:match("^([^\n]*)\n([^\n]*)\n$")
+    T.eq(errname, "unsafe_directory")
+    T.ok(message and message:find(dir, 1, true), "path in: " .. out)
+    T.ok(message and message:find("MAILSLOT_DIR", 1, true), "fix in: " .. out)
+end)
+
 T.done()

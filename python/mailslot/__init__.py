@@ -100,11 +100,16 @@ class Error(OSError):
             super().__init__(os_error or None, message, name)
         self.code = code
         self.errname = _c.errname(code)
+        #: More about the error where the machine can say more, else "":
+        #: for UnsafeDirectoryError, the path, its owner and the fix.
+        self.detail = _c.error_detail(code)
 
     def __str__(self):
         text = f"{self.strerror} ({self.errname})"
         if self.filename is not None:
             text += f": {self.filename!r}"
+        if self.detail:
+            text += f"; {self.detail}"
         return text
 
     def __reduce__(self):

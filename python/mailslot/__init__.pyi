@@ -121,6 +121,7 @@ import builtins
 class Error(OSError):
     code: int
     errname: str
+    detail: str
     def __init__(self, code: int, name: Optional[str] = ...,
                  os_error: int = ...) -> None: ...
 

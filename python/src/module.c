@@ -379,6 +379,20 @@ mod_errname(PyObject *module, PyObject *arg)
     return PyUnicode_FromString(mailslot_errname(code));
 }
 
+/* What the machine can say about CODE now (the slot directory, say). */
+static PyObject *
+mod_error_detail(PyObject *module, PyObject *arg)
+{
+    int code = (int)PyLong_AsLong(arg);
+    char buf[1024];
+
+    (void)module;
+    if (code == -1 && PyErr_Occurred())
+        return NULL;
+    mailslot_error_detail(code, buf, sizeof buf);
+    return PyUnicode_DecodeUTF8(buf, (Py_ssize_t)strlen(buf), "replace");
+}
+
 static PyObject *
 mod_strerror(PyObject *module, PyObject *arg)
 {
@@ -509,6 +523,8 @@ static PyMethodDef module_methods[] = {
     { "errname", mod_errname, METH_O,
       "errname($module, code, /)\n--\n\n"
       "The stable short name of a core error code ('unknown' if none)." },
+    { "error_detail", mod_error_detail, METH_O,
+      "error_detail(code)\n--\n\nMore about CODE, looked up now, or \"\"." },
     { "strerror", mod_strerror, METH_O,
       "strerror($module, code, /)\n--\n\n"
       "The readable message of a core error code." },

@@ -180,7 +180,9 @@ def test_every_c_error_code_is_decided():
         exc = mailslot._error(code, 0, "slot")
         assert (exc.code, exc.errname, exc.filename) == (code, errname,
                                                          "slot")
-        assert str(exc) == f"{_mailslot.strerror(code)} ({errname}): 'slot'"
+        detail = f"; {exc.detail}" if exc.detail else ""
+        assert str(exc) == (f"{_mailslot.strerror(code)} ({errname}): "
+                            f"'slot'{detail}")
         if errname in mailslot._NO_CLASS:
             assert type(exc) is mailslot.Error
         else:
@@ -324,3 +326,16 @@ def test_list_and_canonical_name(name):
             mailslot.canonical_name(n) for n in listed]
     assert mailslot.canonical_name(name) not in [
         mailslot.canonical_name(n) for n in mailslot.list()]
+
+
+def test_unsafe_directory_says_which_and_how_to_fix(tmp_path, monkeypatch):
+    plain = tmp_path / "not-a-directory"
+    plain.write_text("")
+    monkeypatch.setenv("MAILSLOT_DIR", str(plain))
+    with pytest.raises(mailslot.UnsafeDirectoryError) as caught:
+        mailslot.create("py\\unsafe")
+    assert str(plain) in caught.value.detail
+    assert "MAILSLOT_DIR" in caught.value.detail
+    assert caught.value.detail in str(caught.value)
+    # Errors with nothing more to say have an empty detail.
+    assert mailslot.TimeoutError(mailslot._CODES["timeout"]).detail == ""

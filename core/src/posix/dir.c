@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,16 +109,38 @@ check_dir(const char *dir)
     return 0;
 }
 
+/* Whether PATH is a directory of this user's that only it may write:
+ * the session's runtime directory that systemd-logind makes. */
+static int
+own_private_dir(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+           st.st_uid == geteuid() && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/*
+ * $MAILSLOT_DIR; else $XDG_RUNTIME_DIR/mailslot; else the runtime
+ * directory /run/user/<uid>/mailslot when it exists (a session without
+ * the variable, say under sudo or cron, still meets the same slots); else
+ * /tmp/mailslot-<uid>, which another user could have made first (then
+ * check_dir() refuses it and mailslot_error_detail() says so).
+ */
 static int
 pick_dir(char *dir, size_t cap)
 {
     const char *env = getenv("MAILSLOT_DIR");
+    char run[64];
     int n;
 
+    snprintf(run, sizeof run, "/run/user/%lu", (unsigned long)geteuid());
     if (env != NULL && env[0] != '\0')
         n = snprintf(dir, cap, "%s", env);
     else if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && env[0] == '/')
         n = snprintf(dir, cap, "%s/mailslot", env);
+    else if (own_private_dir(run))
+        n = snprintf(dir, cap, "%s/mailslot", run);
     else
         n = snprintf(dir, cap, "/tmp/mailslot-%lu", (unsigned long)geteuid());
     if (n < 0 || (size_t)n >= cap)
@@ -126,6 +149,56 @@ pick_dir(char *dir, size_t cap)
     while (n > 1 && dir[n - 1] == '/')
         dir[--n] = '\0';
     return 0;
+}
+
+/* "user NAME (uid N)", or "uid N" for a uid without a name. */
+static void
+describe_user(uid_t uid, char *out, size_t cap)
+{
+    struct passwd pw, *found = NULL;
+    char buf[1024];
+
+    if (getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 && found != NULL)
+        snprintf(out, cap, "user %s (uid %lu)", pw.pw_name,
+            (unsigned long)uid);
+    else
+        snprintf(out, cap, "uid %lu", (unsigned long)uid);
+}
+
+size_t
+mailslot__plat_error_detail(int code, char *buf, size_t cap)
+{
+    static const char fix[] = "or set MAILSLOT_DIR (or XDG_RUNTIME_DIR) "
+        "to a directory of your own with mode 0700";
+    char dir[256], owner[300], me[300];
+    struct stat st;
+    int n;
+
+    if (code != MAILSLOT_EUNSAFE || pick_dir(dir, sizeof dir) != 0)
+        return 0;
+    if (lstat(dir, &st) != 0)
+        return 0;
+    describe_user(st.st_uid, owner, sizeof owner);
+    describe_user(geteuid(), me, sizeof me);
+    if (S_ISLNK(st.st_mode))
+        n = snprintf(buf, cap, "the slot directory %s is a symlink (owned "
+            "by %s); remove it, %s", dir, owner, fix);
+    else if (!S_ISDIR(st.st_mode))
+        n = snprintf(buf, cap, "the slot directory %s is not a directory "
+            "(owned by %s); remove it, %s", dir, owner, fix);
+    else if (st.st_uid != geteuid())
+        n = snprintf(buf, cap, "the slot directory %s belongs to %s, not "
+            "to you (%s), so it may have been made to block you; have it "
+            "removed (as root or its owner), %s", dir, owner, me, fix);
+    else if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        n = snprintf(buf, cap, "the slot directory %s is writable by "
+            "others (mode %04o); run chmod 700 on it, %s", dir,
+            (unsigned)(st.st_mode & 07777), fix);
+    else
+        n = snprintf(buf, cap, "something in the slot directory %s that "
+            "is not a regular file (a symlink, FIFO or directory) has a "
+            "slot's file name; remove it", dir);
+    return n < 0 ? 0 : (size_t)n;
 }
 
 int

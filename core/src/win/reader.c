@@ -36,6 +36,16 @@ mailslot__now_ms(void)
     return (int64_t)GetTickCount64();
 }
 
+size_t
+mailslot__plat_error_detail(int code, char *buf, size_t cap)
+{
+    /* Windows' errors say what they mean (mailslot_last_os_error()). */
+    (void)code;
+    if (cap > 0)
+        buf[0] = '\0';
+    return 0;
+}
+
 /* How long a read that timed out still waits for a message the watcher
  * may be receiving inside a synchronous ReadFile (Wine; see watch.c). */
 #define SYNC_GRACE_MS 10

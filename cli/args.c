@@ -2,7 +2,8 @@
  * args.c -- a tiny command-line parser for the mailslot program.
  *
  * getopt_long() is not part of standard C and MinGW's default runtime does
- * not promise it, so the program parses its few long options by hand.
+ * not promise it, so the program parses its few options by hand, long
+ * ("--count 3", "--count=3") and short ("-n 3", "-n3", bundled "-rn3").
  */
 #include <errno.h>
 #include <stdio.h>
@@ -60,6 +61,54 @@ take_option(const char *cmd, int argc, char **argv, int *i,
     return CLI_OK;
 }
 
+/* The index of the option whose short form is C in OPTS, or -1. */
+static int
+find_short(const cli_option *opts, size_t nopts, char c)
+{
+    size_t i;
+
+    for (i = 0; i < nopts; i++) {
+        if (opts[i].short_name != 0 && opts[i].short_name == c)
+            return (int)i;
+    }
+    return -1;
+}
+
+/*
+ * Take the short options bundled in ARGV[*I] ("-r", "-rn3", "-n 3"): flags
+ * one after another, and an option with a value takes the rest of the word
+ * or, when nothing is left, the next word (which *I then skips).
+ */
+static int
+take_short(const char *cmd, int argc, char **argv, int *i,
+    const cli_option *opts, size_t nopts, cli_args *out)
+{
+    const char *p = argv[*i] + 1;
+    int k;
+
+    for (; *p != '\0'; p++) {
+        if (*p == 'h')
+            return CLI_HELP;
+        k = find_short(opts, nopts, *p);
+        if (k < 0)
+            return cli_usage_error(cmd, "unknown option \"-%c\"", *p);
+        if (!opts[k].has_value) {
+            out->value[k] = "";
+        } else if (p[1] != '\0') {
+            out->value[k] = p + 1;
+            return CLI_OK;
+        } else if (*i + 1 < argc) {
+            *i += 1;
+            out->value[k] = argv[*i];
+            return CLI_OK;
+        } else {
+            return cli_usage_error(cmd, "option \"-%c\" (--%s) needs a "
+                "value", *p, opts[k].name);
+        }
+    }
+    return CLI_OK;
+}
+
 int
 cli_parse(const char *cmd, int argc, char **argv, const cli_option *opts,
     size_t nopts, cli_args *out)
@@ -80,15 +129,16 @@ cli_parse(const char *cmd, int argc, char **argv, const cli_option *opts,
         }
         if (strcmp(arg, "--") == 0) {
             only_positional = 1;
-        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            return CLI_HELP;
-        } else if (arg[1] != '-') {
-            return cli_usage_error(cmd, "unknown option \"%s\"", arg);
-        } else {
-            rc = take_option(cmd, argc, argv, &i, opts, nopts, out);
-            if (rc != CLI_OK)
-                return rc;
+            continue;
         }
+        if (strcmp(arg, "--help") == 0)
+            return CLI_HELP;
+        if (arg[1] == '-')
+            rc = take_option(cmd, argc, argv, &i, opts, nopts, out);
+        else
+            rc = take_short(cmd, argc, argv, &i, opts, nopts, out);
+        if (rc != CLI_OK)
+            return rc;
     }
     return CLI_OK;
 }

@@ -73,9 +73,10 @@ enum {
 };
 
 static const cli_option bridge_opts[NUM_OPTS] = {
-    { "port", 1 }, { "interface", 1 }, { "name", 1 }, { "workgroup", 1 },
-    { "any", 0 }, { "user", 1 }, { "verbose", 0 }, { "debug", 0 },
-    { "stats", 1 }, { "ready", 1 },
+    { "port", 1, 0 }, { "interface", 1, 0 }, { "name", 1, 0 },
+    { "workgroup", 1, 0 }, { "any", 0, 0 }, { "user", 1, 0 },
+    { "verbose", 0, 0 }, { "debug", 0, 0 }, { "stats", 1, 0 },
+    { "ready", 1, 0 },
 };
 
 typedef struct counters {

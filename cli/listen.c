@@ -1,5 +1,6 @@
 /*
- * listen.c -- "mailslot listen": create a slot and print its messages.
+ * listen.c -- "mailslot listen": its options, and the loop that creates
+ * a slot and hands each message to listen_output() (listen_out.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include "mailslot.h"
 
 #include "cli.h"
+#include "listen.h"
 
 static const char listen_help[] =
     "usage: mailslot listen NAME [OPTIONS]\n"
@@ -18,24 +20,56 @@ static const char listen_help[] =
     "UTF-8 text followed by a newline.  Stop with Ctrl-C.\n"
     "\n"
     "Options:\n"
-    "  --raw              write the exact message bytes, with no newline\n"
-    "  --hex              print the bytes in lowercase hex, one line each\n"
-    "  --encoding E       decode messages as E: auto (the default: weigh\n"
-    "                     UTF-8, UTF-16LE and ANSI and pick the most\n"
-    "                     plausible), utf-8, utf-16le, ansi or cp1252;\n"
-    "                     a named encoding is never second-guessed\n"
-    "  --inspect          show how auto reads each message: size, hex,\n"
-    "                     every reading with its cost, the pick and why\n"
-    "  --count N          exit after N messages\n"
-    "  --timeout S        fail if no message arrives within S seconds\n"
-    "                     (fractions allowed; counted per message)\n"
-    "  --max-size BYTES   refuse messages longer than BYTES (0 = any)\n"
-    "  --ready FILE       create FILE once the mailslot exists\n"
-    "  --origin           start each line with where the message came from:\n"
-    "                     \"[local] \" or, for messages from the network\n"
-    "                     (mailslot bridge), \"[NAME<xx> ADDRESS:PORT to\n"
-    "                     DEST<xx>] \"\n"
-    "  -h, --help         show this help\n";
+    "  -r, --raw            write the exact message bytes, with no newline\n"
+    "                       (binary on Windows: no CRLF translation)\n"
+    "  -x, --hex            print the bytes in lowercase hex, one line each\n"
+    "  -e, --encoding E     decode messages as E: auto (the default: weigh\n"
+    "                       UTF-8, UTF-16LE and ANSI and pick the most\n"
+    "                       plausible), utf-8, utf-16le, ansi or cp1252;\n"
+    "                       a named encoding is never second-guessed;\n"
+    "                       bytes that are not valid in it become U+FFFD\n"
+    "  -j, --json           print one JSON object per message, on one line:\n"
+    "                       slot, time (arrival, UTC), size (bytes), origin\n"
+    "                       ({\"remote\":false}, or the sender's NetBIOS\n"
+    "                       names, address and port), encoding and text;\n"
+    "                       with --raw, encoding \"base64\" and base64\n"
+    "  -0, --null           end each message with a NUL byte instead of a\n"
+    "                       newline, so a message of several lines stays\n"
+    "                       one record (for xargs -0, send --lines -0)\n"
+    "      --exec CMD       run CMD with the shell once per message, one at\n"
+    "                       a time, with the message on its stdin (its text\n"
+    "                       as UTF-8, or with --raw its bytes) and, in its\n"
+    "                       environment, MAILSLOT_SLOT, MAILSLOT_SIZE,\n"
+    "                       MAILSLOT_ENCODING (\"binary\" with --raw),\n"
+    "                       MAILSLOT_TIME, MAILSLOT_ORIGIN (local or\n"
+    "                       remote) and, for remote messages,\n"
+    "                       MAILSLOT_SOURCE_NAME, _SOURCE_SUFFIX,\n"
+    "                       _SOURCE_ADDR, _SOURCE_PORT, _DEST_NAME and\n"
+    "                       _DEST_SUFFIX.  CMD's output is not touched.\n"
+    "                       A CMD that fails (non-zero exit status) is\n"
+    "                       reported on stderr and listen goes on; it does\n"
+    "                       not change listen's exit status\n"
+    "      --inspect        show how auto reads each message: size, hex,\n"
+    "                       every reading with its cost, the pick and why\n"
+    "  -n, --count N        exit after N messages\n"
+    "  -t, --timeout S      fail if no message arrives within S seconds\n"
+    "                       (fractions allowed; counted per message)\n"
+    "  -m, --max-size BYTES refuse messages longer than BYTES (0 = any)\n"
+    "      --ready FILE     create FILE once the mailslot exists\n"
+    "  -o, --origin         start each line with where the message came\n"
+    "                       from: \"[local] \" or, for messages from the\n"
+    "                       network (mailslot bridge), \"[NAME<xx>\n"
+    "                       ADDRESS:PORT to DEST<xx>] \" (--json always\n"
+    "                       has the origin)\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "--raw, --hex, --inspect and --encoding exclude each other; --json\n"
+    "goes with --raw or --encoding, not --hex or --inspect; -0 not with\n"
+    "--raw or --inspect; --exec with --raw or --encoding only.\n"
+    "\n"
+    "Exit status: 0 after --count messages, 124 when --timeout passed\n"
+    "(timeout), 4 when NAME already has a reader (exists), 2 usage error\n"
+    "(nothing was created), 1 any other error.\n";
 
 /* Option indexes into listen_opts. */
 enum {
@@ -48,34 +82,26 @@ enum {
     OPT_READY,
     OPT_ORIGIN,
     OPT_INSPECT,
+    OPT_JSON,
+    OPT_NULL,
+    OPT_EXEC,
     NUM_OPTS
 };
 
 static const cli_option listen_opts[NUM_OPTS] = {
-    { "raw", 0 },
-    { "hex", 0 },
-    { "encoding", 1 },
-    { "count", 1 },
-    { "timeout", 1 },
-    { "max-size", 1 },
-    { "ready", 1 },
-    { "origin", 0 },
-    { "inspect", 0 },
+    { "raw", 0, 'r' },
+    { "hex", 0, 'x' },
+    { "encoding", 1, 'e' },
+    { "count", 1, 'n' },
+    { "timeout", 1, 't' },
+    { "max-size", 1, 'm' },
+    { "ready", 1, 0 },
+    { "origin", 0, 'o' },
+    { "inspect", 0, 0 },
+    { "json", 0, 'j' },
+    { "null", 0, '0' },
+    { "exec", 1, 0 },
 };
-
-/* How each message is written to stdout. */
-enum output_mode { OUT_TEXT, OUT_RAW, OUT_HEX, OUT_INSPECT };
-
-typedef struct listen_config {
-    const char *name;
-    enum output_mode mode;
-    int encoding;             /* for OUT_TEXT */
-    unsigned long long count; /* messages to print; 0 = no limit */
-    int32_t timeout_ms;       /* per message; -1 = wait forever */
-    uint32_t max_size;        /* 0 = any */
-    const char *ready;        /* file to create, or NULL */
-    int origin;               /* print where each message came from */
-} listen_config;
 
 /* Pick the output mode; --raw, --hex, --inspect and --encoding exclude
  * each other. */
@@ -104,6 +130,38 @@ parse_mode(const cli_args *args, listen_config *cfg)
         if (cfg->encoding < 0)
             return CLI_USAGE;
     }
+    return CLI_OK;
+}
+
+/*
+ * Read --json, --null and --exec, and refuse the combinations that make
+ * no sense: a JSON object has no hex or report form, a raw message or a
+ * report has no one-record form for -0, and --exec hands the message to
+ * CMD rather than printing it.
+ */
+static int
+parse_forms(const cli_args *args, listen_config *cfg)
+{
+    const char *exec = args->value[OPT_EXEC];
+
+    cfg->json = args->value[OPT_JSON] != NULL;
+    cfg->separator = args->value[OPT_NULL] != NULL ? '\0' : '\n';
+    cfg->exec = exec;
+    if (cfg->json && (cfg->mode == OUT_HEX || cfg->mode == OUT_INSPECT))
+        return cli_usage_error("listen", "--json (-j) goes with --raw or "
+            "--encoding, not --hex or --inspect");
+    if (cfg->separator == '\0' && !cfg->json &&
+        (cfg->mode == OUT_RAW || cfg->mode == OUT_INSPECT))
+        return cli_usage_error("listen", "--null (-0) ends each record "
+            "with NUL; --raw and --inspect have no records");
+    if (exec == NULL)
+        return CLI_OK;
+    if (exec[0] == '\0')
+        return cli_usage_error("listen", "--exec needs a command, not \"\"");
+    if (cfg->json || cfg->separator == '\0' || cfg->origin ||
+        cfg->mode == OUT_HEX || cfg->mode == OUT_INSPECT)
+        return cli_usage_error("listen", "--exec gives CMD the message and "
+            "its details itself; it goes with --raw or --encoding only");
     return CLI_OK;
 }
 
@@ -152,6 +210,8 @@ parse_config(int argc, char **argv, listen_config *cfg)
     cfg->origin = args.value[OPT_ORIGIN] != NULL;
     rc = parse_mode(&args, cfg);
     if (rc == CLI_OK)
+        rc = parse_forms(&args, cfg);
+    if (rc == CLI_OK)
         rc = parse_numbers(&args, cfg);
     return rc;
 }
@@ -170,80 +230,6 @@ signal_ready(const char *path)
     return CLI_OK;
 }
 
-/* Decode a message as text and print it on one line. */
-static int
-print_text(const listen_config *cfg, const void *data, size_t len)
-{
-    size_t need = 0;
-    char *text;
-    int rc;
-
-    rc = mailslot_decode(data, len, cfg->encoding, 0, NULL, 0, &need);
-    if (rc != 0 && rc != MAILSLOT_EBUFFER) {
-        cli_error("listen", cfg->name, rc);
-        return CLI_FAIL;
-    }
-    text = malloc(need + 1);
-    if (text == NULL) {
-        cli_error("listen", cfg->name, MAILSLOT_ENOMEM);
-        return CLI_FAIL;
-    }
-    rc = mailslot_decode(data, len, cfg->encoding, 0, text, need + 1, &need);
-    if (rc != 0) {
-        free(text);
-        cli_error("listen", cfg->name, rc);
-        return CLI_FAIL;
-    }
-    fwrite(text, 1, need, stdout);
-    putchar('\n');
-    free(text);
-    return CLI_OK;
-}
-
-static void
-print_hex(const void *data, size_t len)
-{
-    static const char digits[] = "0123456789abcdef";
-    const unsigned char *p = data;
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        putchar(digits[p[i] >> 4]);
-        putchar(digits[p[i] & 15]);
-    }
-    putchar('\n');
-}
-
-/* Write one message in the chosen form, and flush so that a pipe sees
- * each message as soon as it arrives. */
-static int
-print_message(const listen_config *cfg, const void *data, size_t len)
-{
-    if (cfg->mode == OUT_RAW) {
-        fwrite(data, 1, len, stdout);
-    } else if (cfg->mode == OUT_HEX) {
-        print_hex(data, len);
-    } else if (cfg->mode == OUT_INSPECT) {
-        if (cli_inspect(cfg->name, data, len) != CLI_OK)
-            return CLI_FAIL;
-    } else if (print_text(cfg, data, len) != CLI_OK) {
-        return CLI_FAIL;
-    }
-    return cli_flush_stdout();
-}
-
-/* Print the origin of a message, as a prefix. */
-static void
-print_origin(const mailslot_origin *o)
-{
-    if (o->remote)
-        printf("[%s<%02x> %s:%u to %s<%02x>] ", o->source_name,
-            o->source_suffix, o->source_addr, o->source_port, o->dest_name,
-            o->dest_suffix);
-    else
-        printf("[local] ");
-}
-
 /*
  * Wait for the next message.  A signal that does not kill the process
  * (say, a stop and continue) only interrupts the wait, so it is resumed;
@@ -251,37 +237,32 @@ print_origin(const mailslot_origin *o)
  */
 static int
 next_message(mailslot_reader *r, const listen_config *cfg, void **data,
-    size_t *len)
+    size_t *len, mailslot_origin *o)
 {
-    mailslot_origin o;
     int rc;
 
-    memset(&o, 0, sizeof o);
-    o.size = sizeof o;
+    memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
     do
-        rc = mailslot_read_alloc_ex(r, data, len, cfg->timeout_ms,
-            cfg->origin ? &o : NULL);
+        rc = mailslot_read_alloc_ex(r, data, len, cfg->timeout_ms, o);
     while (rc == MAILSLOT_EINTR);
-    if (rc != 0)
-        cli_error("listen", cfg->name, rc);
-    else if (cfg->origin)
-        print_origin(&o);
-    return rc == 0 ? CLI_OK : CLI_FAIL;
+    return rc == 0 ? CLI_OK : cli_error("listen", cfg->name, rc);
 }
 
 static int
 listen_loop(mailslot_reader *r, const listen_config *cfg)
 {
     unsigned long long done;
+    mailslot_origin origin;
     void *data;
     size_t len;
     int rc;
 
     for (done = 0; cfg->count == 0 || done < cfg->count; done++) {
-        rc = next_message(r, cfg, &data, &len);
+        rc = next_message(r, cfg, &data, &len, &origin);
         if (rc != CLI_OK)
             return rc;
-        rc = print_message(cfg, data, len);
+        rc = listen_output(cfg, data, len, &origin);
         mailslot_free(data);
         if (rc != CLI_OK)
             return rc;
@@ -305,10 +286,12 @@ cli_listen(int argc, char **argv)
         return rc;
     opts.max_message_size = cfg.max_size;
     rc = mailslot_create(cfg.name, &opts, &r);
-    if (rc != 0) {
-        cli_error("listen", cfg.name, rc);
-        return CLI_FAIL;
-    }
+    if (rc != 0)
+        return cli_error("listen", cfg.name, rc);
+    /* Raw bytes and NUL-separated records are data, not text lines: on
+     * Windows they must not gain a CR before each LF. */
+    if (cfg.mode == OUT_RAW || cfg.separator == '\0')
+        cli_binary_stdio(stdout);
     rc = cfg.ready != NULL ? signal_ready(cfg.ready) : CLI_OK;
     if (rc == CLI_OK)
         rc = listen_loop(r, &cfg);

@@ -1,9 +1,10 @@
 /*
  * main.c -- the mailslot command: dispatch, help, errors and "list".
  *
- * Exit statuses: 0 success, 1 runtime error, 2 usage error.  Errors from
- * the library are printed as "mailslot: <what>: <message> (<errname>)" so
- * that scripts can match the stable short name.
+ * Exit statuses: 0 success, 1 runtime error, 2 usage error, 3 not found,
+ * 4 exists, 124 timeout.  Errors from the library are printed as
+ * "mailslot: <what>: <message> (<errname>)" so that scripts can match the
+ * stable short name.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -23,7 +24,8 @@ static const char main_help[] =
     "  listen NAME [OPTIONS]         create the mailslot NAME and print\n"
     "                                each message as it arrives\n"
     "  send NAME [OPTIONS] TEXT...   send TEXT as one message (\"-\" reads\n"
-    "                                the message from stdin)\n"
+    "                                the message from stdin; -l sends each\n"
+    "                                line of stdin as one message)\n"
     "  list                          print this user's live mailslots\n"
     "  bridge [OPTIONS]              deliver remote mailslot messages from\n"
     "                                the network (UDP 138) to local slots\n"
@@ -33,7 +35,14 @@ static const char main_help[] =
     "  --version      print the version and exit\n"
     "\n"
     "Names are \\\\.\\mailslot\\a\\b or the short form a\\b (or a/b).\n"
-    "Exit status: 0 success, 1 runtime error, 2 usage error.\n";
+    "\n"
+    "Exit status:\n"
+    "  0    success\n"
+    "  1    an error not listed below (printed with its short name)\n"
+    "  2    usage error: a bad option, value or argument; nothing was done\n"
+    "  3    not_found: no mailslot of that name (send)\n"
+    "  4    exists: the mailslot already has a reader (listen)\n"
+    "  124  timeout: no message within --timeout (listen)\n";
 
 static const char list_help[] =
     "usage: mailslot list\n"
@@ -62,7 +71,22 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
     return CLI_USAGE;
 }
 
-void
+int
+cli_exit_status(int code)
+{
+    switch (code) {
+    case MAILSLOT_ETIMEOUT:
+        return CLI_TIMEOUT;
+    case MAILSLOT_ENOTFOUND:
+        return CLI_NOT_FOUND;
+    case MAILSLOT_EEXISTS:
+        return CLI_EXISTS;
+    default:
+        return CLI_FAIL;
+    }
+}
+
+int
 cli_error(const char *cmd, const char *name, int code)
 {
     char detail[1024];
@@ -75,6 +99,7 @@ cli_error(const char *cmd, const char *name, int code)
             mailslot_strerror(code), mailslot_errname(code));
     if (mailslot_error_detail(code, detail, sizeof detail) > 0)
         fprintf(stderr, "mailslot: %s\n", detail);
+    return cli_exit_status(code);
 }
 
 void
@@ -118,10 +143,8 @@ cli_list(int argc, char **argv)
         return cli_usage_error("list", "unexpected argument \"%s\"",
             args.pos[0]);
     rc = mailslot_list(&names, NULL);
-    if (rc != 0) {
-        cli_error("list", NULL, rc);
-        return CLI_FAIL;
-    }
+    if (rc != 0)
+        return cli_error("list", NULL, rc);
     /* Names are the user's; a bidi override in one could make it pass for
      * another, so those are shown escaped. */
     cli_print_text(names, strlen(names), 0);

@@ -22,17 +22,29 @@ static const char send_help[] =
     "that starts with \"-\".\n"
     "\n"
     "Options:\n"
-    "  --encoding E   encode the text as E: utf-8 (the default), utf-16le,\n"
-    "                 ansi\n"
-    "  --nul          append a NUL terminator (two bytes for utf-16le)\n"
-    "  -h, --help     show this help\n";
+    "  -e, --encoding E  encode the text as E: utf-8 (the default),\n"
+    "                    utf-16le, ansi or cp1252\n"
+    "      --nul         append a NUL terminator (two bytes for utf-16le)\n"
+    "  -l, --lines       send each line of stdin as one message, as soon\n"
+    "                    as it is read (no TEXT, or \"-\"); a line ends at\n"
+    "                    LF or CRLF, and the end is not sent; an empty\n"
+    "                    line is an empty message\n"
+    "  -0, --null        with --lines: messages end at NUL bytes instead,\n"
+    "                    so one may span lines (what listen -0 writes)\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "Exit status: 0 sent, 3 no such mailslot (not_found), 2 usage error\n"
+    "(nothing sent), 1 any other error.  With --lines, the lines before\n"
+    "a failing one have been sent.\n";
 
 /* Option indexes into send_opts. */
-enum { OPT_ENCODING, OPT_NUL, NUM_OPTS };
+enum { OPT_ENCODING, OPT_NUL, OPT_LINES, OPT_NULL, NUM_OPTS };
 
 static const cli_option send_opts[NUM_OPTS] = {
-    { "encoding", 1 },
-    { "nul", 0 },
+    { "encoding", 1, 'e' },
+    { "nul", 0, 0 },
+    { "lines", 0, 'l' },
+    { "null", 0, '0' },
 };
 
 typedef struct send_config {
@@ -41,7 +53,9 @@ typedef struct send_config {
     int flags;      /* MAILSLOT_TEXT_NUL or 0 */
     char **words;   /* the TEXT words */
     int nwords;
-    int from_stdin; /* TEXT is the single word "-" */
+    int from_stdin; /* TEXT is the single word "-", or --lines */
+    int lines;      /* --lines: one message per line of stdin */
+    int separator;  /* with --lines: '\n' or, for --null, '\0' */
 } send_config;
 
 /* A message or text being built. */
@@ -49,6 +63,29 @@ typedef struct buffer {
     char *data;
     size_t len;
 } buffer;
+
+/* Read --lines and --null: which words are TEXT, and how stdin is cut. */
+static int
+parse_lines(const cli_args *args, send_config *cfg)
+{
+    cfg->lines = args->value[OPT_LINES] != NULL;
+    cfg->separator = args->value[OPT_NULL] != NULL ? '\0' : '\n';
+    if (args->value[OPT_NULL] != NULL && !cfg->lines)
+        return cli_usage_error("send", "--null (-0) splits stdin into "
+            "messages and needs --lines (-l); --nul appends a terminator");
+    if (!cfg->lines && args->npos == 1)
+        return cli_usage_error("send", "missing TEXT (use \"\" to send an "
+            "empty message, or \"-\" to read stdin)");
+    if (cfg->lines && !(args->npos == 1 || (args->npos == 2 &&
+            strcmp(args->pos[1], "-") == 0)))
+        return cli_usage_error("send", "--lines (-l) reads stdin and takes "
+            "no TEXT, not \"%s\"", args->pos[1]);
+    cfg->words = args->pos + 1;
+    cfg->nwords = args->npos - 1;
+    cfg->from_stdin = cfg->lines ||
+        (cfg->nwords == 1 && strcmp(cfg->words[0], "-") == 0);
+    return CLI_OK;
+}
 
 static int
 parse_config(int argc, char **argv, send_config *cfg)
@@ -62,13 +99,10 @@ parse_config(int argc, char **argv, send_config *cfg)
         return rc;
     if (args.npos == 0)
         return cli_usage_error("send", "missing mailslot NAME");
-    if (args.npos == 1)
-        return cli_usage_error("send", "missing TEXT (use \"\" to send an "
-            "empty message, or \"-\" to read stdin)");
     cfg->name = args.pos[0];
-    cfg->words = args.pos + 1;
-    cfg->nwords = args.npos - 1;
-    cfg->from_stdin = cfg->nwords == 1 && strcmp(cfg->words[0], "-") == 0;
+    rc = parse_lines(&args, cfg);
+    if (rc != CLI_OK)
+        return rc;
     cfg->flags = args.value[OPT_NUL] != NULL ? MAILSLOT_TEXT_NUL : 0;
     cfg->encoding = -1;
     enc = args.value[OPT_ENCODING];
@@ -155,6 +189,32 @@ encode_text(const send_config *cfg, const buffer *text, buffer *out)
         out->data, need, &out->len);
 }
 
+/*
+ * Turn INPUT (read with one spare byte) into the message MSG: stdin
+ * without --encoding goes out as raw bytes, in INPUT's own buffer (then
+ * MSG->data == INPUT->data); anything else is encoded into a new buffer.
+ * Release MSG with free_message().
+ */
+static int
+make_message(const send_config *cfg, buffer *input, buffer *msg)
+{
+    if (cfg->from_stdin && cfg->encoding < 0) {
+        if (cfg->flags & MAILSLOT_TEXT_NUL)
+            input->data[input->len++] = '\0';
+        *msg = *input;
+        return 0;
+    }
+    return encode_text(cfg, input, msg);
+}
+
+static void
+free_message(buffer *msg, const buffer *input)
+{
+    if (msg->data != input->data)
+        free(msg->data);
+    msg->data = NULL;
+}
+
 /* Build the message from the words or stdin.  MSG is always set, so the
  * caller frees it whatever happens. */
 static int
@@ -171,21 +231,12 @@ build_message(const send_config *cfg, buffer *msg)
         free(input.data);
         return CLI_FAIL;
     }
-    if (rc == 0 && cfg->from_stdin && cfg->encoding < 0) {
-        /* Raw bytes from stdin go out untouched (read_stdin kept room
-         * for the terminator). */
-        if (cfg->flags & MAILSLOT_TEXT_NUL)
-            input.data[input.len++] = '\0';
-        *msg = input;
-        return CLI_OK;
-    }
     if (rc == 0)
-        rc = encode_text(cfg, &input, msg);
-    free(input.data);
-    if (rc != 0) {
-        cli_error("send", cfg->name, rc);
-        return CLI_FAIL;
-    }
+        rc = make_message(cfg, &input, msg);
+    if (msg->data != input.data)
+        free(input.data);
+    if (rc != 0)
+        return cli_error("send", cfg->name, rc);
     return CLI_OK;
 }
 
@@ -200,10 +251,87 @@ deliver(const send_config *cfg, const buffer *msg)
     if (rc == 0)
         rc = mailslot_write(w, msg->data, msg->len);
     mailslot_writer_free(w);
-    if (rc != 0) {
-        cli_error("send", cfg->name, rc);
+    if (rc != 0)
+        return cli_error("send", cfg->name, rc);
+    return CLI_OK;
+}
+
+/*
+ * Read the next record of stdin into LINE (growing it; *CAP is its size):
+ * the bytes up to the separator, which is dropped, as is the CR of a CRLF
+ * line end.  Returns 1 for a record, 0 at the end of input, or
+ * MAILSLOT_EOS / MAILSLOT_ENOMEM.  One byte is always left spare, for a
+ * NUL terminator.
+ */
+static int
+read_record(const send_config *cfg, buffer *line, size_t *cap)
+{
+    char *grown;
+    int c;
+
+    line->len = 0;
+    while ((c = getc(stdin)) != EOF && c != cfg->separator) {
+        if (line->len + 2 > *cap) {
+            grown = realloc(line->data, *cap * 2 + 64);
+            if (grown == NULL)
+                return MAILSLOT_ENOMEM;
+            line->data = grown;
+            *cap = *cap * 2 + 64;
+        }
+        line->data[line->len++] = (char)c;
+    }
+    if (ferror(stdin))
+        return MAILSLOT_EOS;
+    if (c == EOF && line->len == 0)
+        return 0;
+    if (cfg->separator == '\n' && line->len > 0 &&
+        line->data[line->len - 1] == '\r')
+        line->len--;
+    return 1;
+}
+
+/* Report that message number N (its line) could not be sent. */
+static int
+line_error(const send_config *cfg, unsigned long long n, int code)
+{
+    if (code == MAILSLOT_EOS) {
+        cli_error_errno("send: read stdin", errno != 0 ? errno : EIO);
         return CLI_FAIL;
     }
+    fprintf(stderr, "mailslot: send \"%s\": message %llu: %s (%s)\n",
+        cfg->name, n, mailslot_strerror(code), mailslot_errname(code));
+    return cli_exit_status(code);
+}
+
+/*
+ * send --lines: one message per record of stdin, each written as soon as
+ * it is complete, so that "tail -f log | mailslot send NAME -l" works.
+ * The slot is opened first, so a missing one fails before stdin is read.
+ */
+static int
+send_lines(const send_config *cfg)
+{
+    mailslot_writer *w = NULL;
+    buffer line = { NULL, 0 }, msg = { NULL, 0 };
+    unsigned long long n = 0;
+    size_t cap = 256;
+    int rc = mailslot_open(cfg->name, NULL, &w);
+
+    if (rc != 0)
+        return cli_error("send", cfg->name, rc);
+    line.data = malloc(cap);
+    rc = line.data != NULL ? 0 : MAILSLOT_ENOMEM;
+    while (rc == 0 && (rc = read_record(cfg, &line, &cap)) == 1) {
+        n++;
+        rc = make_message(cfg, &line, &msg);
+        if (rc == 0)
+            rc = mailslot_write(w, msg.data, msg.len);
+        free_message(&msg, &line);
+    }
+    mailslot_writer_free(w);
+    free(line.data);
+    if (rc != 0)
+        return line_error(cfg, n, rc);
     return CLI_OK;
 }
 
@@ -220,6 +348,11 @@ cli_send(int argc, char **argv)
     }
     if (rc != CLI_OK)
         return rc;
+    /* Stdin carries bytes: no CRLF translation, no end at Ctrl-Z. */
+    if (cfg.from_stdin)
+        cli_binary_stdio(stdin);
+    if (cfg.lines)
+        return send_lines(&cfg);
     /* The message is complete before the slot is opened, so a text that
      * cannot be encoded sends nothing. */
     rc = build_message(&cfg, &msg);

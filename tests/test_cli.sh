@@ -305,18 +305,19 @@ if start_listener "$NAME" "$WORK/count.out" --count 2; then
     else
         fail "--count 2 exits 0 after two messages" "exit $LRC"
     fi
-    expect_error "the slot is gone after listen exits" 1 not_found \
+    expect_error "the slot is gone after listen exits" 3 not_found \
         "$M" send "$NAME" three
 else
     fail "--count 2 exits 0 after two messages" "no listener"
 fi
 
 new_name
-expect_error "--timeout 0.2 fails with 'timeout'" 1 timeout \
+expect_error "--timeout 0.2 fails with 'timeout', exit 124" 124 timeout \
     "$M" listen "$NAME" --timeout 0.2
 
 new_name
-expect_error "send to a missing slot fails with 'not_found'" 1 not_found \
+expect_error "send to a missing slot fails with 'not_found', exit 3" 3 \
+    not_found \
     "$M" send "$NAME" hello
 expect_error "an invalid name fails with 'invalid_name'" 1 invalid_name \
     "$M" send "a//b" hello
@@ -332,9 +333,9 @@ expect_error "a remote write over 428 bytes fails with 'too_big'" 1 too_big \
 new_name
 if start_listener "$NAME" "$WORK/live.out" --count 1; then
     expect_error "a second listen of the same name fails with 'exists'" \
-        1 exists "$M" listen "$NAME" --timeout 0.1
+        4 exists "$M" listen "$NAME" --timeout 0.1
     upper=$(printf '%s' "$NAME" | tr 'a-z' 'A-Z')
-    expect_error "names match case-insensitively" 1 exists \
+    expect_error "names match case-insensitively" 4 exists \
         "$M" listen "$upper" --timeout 0.1
     "$M" list >"$WORK/list.out"
     list_rc=$?
@@ -390,6 +391,455 @@ else
 fi
 
 # ---------------------------------------------------------------------
+# Short options
+
+roundtrip "-x is --hex, -e is --encoding (send and listen)" "680069002600" \
+    -x -- -e utf-16le "hi&"
+roundtrip "-e utf-8 on listen decodes as UTF-8" "é" -e utf-8 -- "é"
+roundtrip "bundled flags and an attached value (-on1)" "[local] x" -o -- x
+new_name
+if start_listener "$NAME" "$WORK/short.out" -rn1; then
+    printf 'ab' | "$M" send "$NAME" -
+    wait_listener
+    printf 'ab' >"$WORK/short.expected"
+    if [ $LRC -eq 0 ] && cmp -s "$WORK/short.out" "$WORK/short.expected"
+    then
+        pass "-rn1 is --raw --count 1"
+    else
+        fail "-rn1 is --raw --count 1" "exit $LRC: $(cat "$WORK/short.out")"
+    fi
+else
+    fail "-rn1 is --raw --count 1" "no listener"
+fi
+new_name
+expect_error "-t 0.1 is --timeout (exit 124)" 124 timeout \
+    "$M" listen "$NAME" -t 0.1
+new_name
+if start_listener "$NAME" "$WORK/maxs.out" -n 1 -m 2; then
+    expect_error "-m 2 is --max-size" 1 too_big "$M" send "$NAME" abc
+    "$M" send "$NAME" ab
+    wait_listener
+else
+    fail "-m 2 is --max-size" "no listener"
+fi
+
+# ---------------------------------------------------------------------
+# listen --json: one JSON object per line, that jq parses
+
+if ! command -v jq >/dev/null 2>&1; then
+    fail "jq is not installed: the --json checks need it" \
+        "install it with scripts/deps.sh test (apt-get install jq)"
+else
+    # json_field FILE LINE FILTER: jq FILTER on line LINE of FILE (raw).
+    json_field() {
+        sed -n "${2}p" "$1" | jq -j "$3"
+    }
+    new_name
+    if start_listener "$NAME" "$WORK/json.out" --count 6 --json; then
+        "$M" send "$NAME" 'héllo "q" \ ☃'
+        printf 'tab\there\nnew\001\033[31m' | "$M" send "$NAME" -
+        "$M" send "$NAME" "abc‮dcb"
+        "$M" send "$NAME" -e utf-16le "Ελληνικά"
+        "$M" send "$NAME" ""
+        printf 'a\377\376\375b' | "$M" send "$NAME" -
+        wait_listener
+        lines=$(wc -l <"$WORK/json.out")
+        if [ $LRC -eq 0 ] && [ "$lines" -eq 6 ] &&
+            jq -e . "$WORK/json.out" >/dev/null 2>&1; then
+            pass "--json prints one object per line that jq parses"
+        else
+            fail "--json prints one object per line that jq parses" \
+                "exit $LRC, $lines lines: $(cat "$WORK/json.out")"
+        fi
+        check "--json text: quotes and backslash round-trip" \
+            [ "$(json_field "$WORK/json.out" 1 .text)" = 'héllo "q" \ ☃' ]
+        check "--json size counts bytes, encoding is the one used" \
+            [ "$(json_field "$WORK/json.out" 1 '"\(.size) \(.encoding)"')" \
+                = "16 utf-8" ]
+        printf 'tab\there\nnew\001\033[31m' >"$WORK/ctl.expected"
+        json_field "$WORK/json.out" 2 .text >"$WORK/ctl.got"
+        if cmp -s "$WORK/ctl.got" "$WORK/ctl.expected" &&
+            sed -n 2p "$WORK/json.out" | grep -q '\\t.*\\n.*\\u0001\\u001b' &&
+            [ "$(sed -n 2p "$WORK/json.out" | tr -d '\n' | tr -d -c '\000-\037' |
+                wc -c)" -eq 0 ]; then
+            pass "--json escapes control characters and keeps them exactly"
+        else
+            fail "--json escapes control characters" \
+                "$(sed -n 2p "$WORK/json.out")"
+        fi
+        if sed -n 3p "$WORK/json.out" | grep -q 'abc\\u202edcb' &&
+            [ "$(json_field "$WORK/json.out" 3 .text)" = "abc‮dcb" ]; then
+            pass "--json escapes a bidi override, and jq gets it back"
+        else
+            fail "--json escapes a bidi override" "$(sed -n 3p "$WORK/json.out")"
+        fi
+        check "--json names the encoding auto picked (utf-16le)" \
+            [ "$(json_field "$WORK/json.out" 4 '"\(.encoding) \(.size) \(.text)"')" \
+                = "utf-16le 16 Ελληνικά" ]
+        check "--json: an empty message has size 0 and text \"\"" \
+            [ "$(json_field "$WORK/json.out" 5 '"\(.size)[\(.text)]"')" = "0[]" ]
+        check "--json: origin local, slot, and an ISO 8601 UTC time" \
+            [ "$(json_field "$WORK/json.out" 1 \
+                '"\(.origin.remote) \(.slot) \(.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$"))"')" \
+                = "false $NAME true" ]
+        check "--json: invalid bytes follow the decode policy (ansi for auto)" \
+            [ "$(json_field "$WORK/json.out" 6 '"\(.encoding) \(.text)"')" \
+                = "ansi aÿþýb" ]
+    else
+        fail "--json prints one object per line" "no listener"
+    fi
+
+    new_name
+    if start_listener "$NAME" "$WORK/jsonu.out" -n 1 -j -e utf-8; then
+        printf 'a\377b\300' | "$M" send "$NAME" -
+        wait_listener
+        check "--json -e utf-8: each invalid byte is U+FFFD, valid JSON" \
+            [ "$(json_field "$WORK/jsonu.out" 1 '"\(.encoding) \(.text)"')" \
+                = "utf-8 a�b�" ]
+    else
+        fail "--json -e utf-8 with invalid bytes" "no listener"
+    fi
+
+    new_name
+    if start_listener "$NAME" "$WORK/json64.out" -n 1 --json --raw; then
+        printf 'a\0\r\n\032\377' | "$M" send "$NAME" -
+        wait_listener
+        printf 'a\0\r\n\032\377' >"$WORK/json64.expected"
+        json_field "$WORK/json64.out" 1 .base64 | base64 -d >"$WORK/json64.got"
+        if [ $LRC -eq 0 ] && cmp -s "$WORK/json64.got" "$WORK/json64.expected" &&
+            [ "$(json_field "$WORK/json64.out" 1 '"\(.encoding) \(.size)"')" \
+                = "base64 6" ]; then
+            pass "--json --raw gives the exact bytes in base64"
+        else
+            fail "--json --raw gives the exact bytes in base64" \
+                "$(cat "$WORK/json64.out")"
+        fi
+    else
+        fail "--json --raw gives the bytes in base64" "no listener"
+    fi
+fi
+
+# ---------------------------------------------------------------------
+# -0/--null and send --lines
+
+new_name
+if start_listener "$NAME" "$WORK/null.out" -n 3 -0; then
+    printf 'line 1\nline 2' | "$M" send "$NAME" -
+    "$M" send "$NAME" ""
+    "$M" send "$NAME" last
+    wait_listener
+    printf 'line 1\nline 2\0\0last\0' >"$WORK/null.expected"
+    if [ $LRC -eq 0 ] && cmp -s "$WORK/null.out" "$WORK/null.expected"; then
+        pass "-0 ends each message with NUL; a multi-line message is one record"
+    else
+        fail "-0 ends each message with NUL" "exit $LRC: $(od -c "$WORK/null.out")"
+    fi
+else
+    fail "-0 ends each message with NUL" "no listener"
+fi
+
+new_name
+if start_listener "$NAME" "$WORK/nullj.out" -n 2 -j0; then
+    "$M" send "$NAME" "a
+b"
+    "$M" send "$NAME" c
+    wait_listener
+    if [ "$(tr '\0' '\n' <"$WORK/nullj.out" | jq -j '.text + "|"')" = "a
+b|c|" ] && [ "$(tr -d -c '\000' <"$WORK/nullj.out" | wc -c)" -eq 2 ]; then
+        pass "--json -0 writes NUL-terminated JSON objects"
+    else
+        fail "--json -0 writes NUL-terminated JSON objects" \
+            "$(od -c "$WORK/nullj.out" | head -5)"
+    fi
+else
+    fail "--json -0" "no listener"
+fi
+
+new_name
+if start_listener "$NAME" "$WORK/lines.out" -n 5 -x; then
+    printf 'one\ntwo\r\n\n\001x\nlast' | "$M" send "$NAME" --lines
+    src=$?
+    wait_listener
+    printf '6f6e65\n74776f\n\n0178\n6c617374\n' >"$WORK/lines.expected"
+    if [ $src -eq 0 ] && [ $LRC -eq 0 ] &&
+        cmp -s "$WORK/lines.out" "$WORK/lines.expected"; then
+        pass "send --lines: one message per line, LF or CRLF, empty lines too"
+    else
+        fail "send --lines: one message per line" \
+            "send=$src listen=$LRC: $(cat "$WORK/lines.out")"
+    fi
+else
+    fail "send --lines" "no listener"
+fi
+
+new_name
+if start_listener "$NAME" "$WORK/lines0.out" -n 2 -x; then
+    printf 'a\nb\0c' | "$M" send "$NAME" -l -0 -
+    wait_listener
+    check "send -l -0 splits stdin at NUL, keeping newlines" \
+        expect_line "$WORK/lines0.out" "610a62
+63"
+else
+    fail "send -l -0" "no listener"
+fi
+
+new_name
+if start_listener "$NAME" "$WORK/linesu.out" -n 2 -x; then
+    printf 'hi\nhé\n' | "$M" send "$NAME" -l -e utf-16le --nul
+    wait_listener
+    check "send --lines with --encoding and --nul encodes each line" \
+        expect_line "$WORK/linesu.out" "680069000000
+6800e9000000"
+else
+    fail "send --lines with --encoding" "no listener"
+fi
+
+# A line ansi cannot encode stops --lines with an error naming it; the
+# lines before it were sent, the ones after it were not.
+new_name
+if start_listener "$NAME" "$WORK/linese.out" -n 2; then
+    printf 'ok\n☃\nnever\n' | "$M" send "$NAME" -l -e ansi \
+        2>"$WORK/linese.err"
+    src=$?
+    "$M" send "$NAME" after
+    wait_listener
+    printf 'ok\nafter\n' >"$WORK/linese.expected"
+    if [ $src -eq 1 ] && grep -q 'message 2: .*(encoding)$' "$WORK/linese.err" &&
+        cmp -s "$WORK/linese.out" "$WORK/linese.expected"; then
+        pass "send --lines stops at a line it cannot encode, and says which"
+    else
+        fail "send --lines stops at a line it cannot encode" \
+            "send=$src: $(cat "$WORK/linese.err") / $(cat "$WORK/linese.out")"
+    fi
+else
+    fail "send --lines stops at a bad line" "no listener"
+fi
+
+new_name
+expect_error "send --lines to a missing slot exits 3 (not_found)" 3 not_found \
+    "$M" send "$NAME" --lines
+
+# listen -0 into send --lines -0 relays multi-line messages one to one.
+new_name
+relay_to=$NAME
+new_name
+if start_listener "$relay_to" "$WORK/relay.out" -n 2 -x; then
+    "$M" listen "$NAME" -0 -n 2 -t 5 --ready "$WORK/relay.ready" |
+        "$M" send "$relay_to" -l -0 &
+    RPID=$!
+    PIDS="$PIDS $RPID"
+    i=0
+    while [ ! -e "$WORK/relay.ready" ] && [ $i -lt 200 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    printf 'x\ny' | "$M" send "$NAME" -
+    "$M" send "$NAME" z
+    wait "$RPID"
+    wait_listener
+    check "listen -0 | send -l -0 relays a two-line message as one" \
+        expect_line "$WORK/relay.out" "780a79
+7a"
+else
+    fail "listen -0 | send -l -0" "no listener"
+fi
+
+# ---------------------------------------------------------------------
+# listen --exec
+
+new_name
+if start_listener "$NAME" "$WORK/exec.out" -n 3 --exec \
+    'printf "%s|%s|%s|%s|%s|" "$MAILSLOT_SLOT" "$MAILSLOT_SIZE" \
+        "$MAILSLOT_ENCODING" "$MAILSLOT_ORIGIN" "${MAILSLOT_SOURCE_ADDR-unset}"
+     cat; echo'
+then
+    "$M" send "$NAME" "héllo ☃"
+    "$M" send "$NAME" -e utf-16le "hi"
+    "$M" send "$NAME" "two
+lines"
+    wait_listener
+    printf '%s\n' "$NAME|10|utf-8|local|unset|héllo ☃" \
+        "$NAME|4|utf-16le|local|unset|hi" \
+        "$NAME|9|utf-8|local|unset|two" "lines" >"$WORK/exec.expected"
+    if [ $LRC -eq 0 ] && cmp -s "$WORK/exec.out" "$WORK/exec.expected"; then
+        pass "--exec runs CMD per message: text on stdin, details in env"
+    else
+        fail "--exec runs CMD per message" "exit $LRC: $(cat "$WORK/exec.out")"
+    fi
+else
+    fail "--exec runs CMD per message" "no listener"
+fi
+
+new_name
+if start_listener "$NAME" "$WORK/execf.out" -n 2 --exec 'cat; exit 7'; then
+    "$M" send "$NAME" first
+    "$M" send "$NAME" second
+    wait_listener
+    if [ $LRC -eq 0 ] && [ "$(cat "$WORK/execf.out")" = "firstsecond" ] &&
+        [ "$(grep -c 'exit status 7$' "$WORK/execf.out.err")" -eq 2 ]; then
+        pass "a failing --exec command is reported and listen goes on (exit 0)"
+    else
+        fail "a failing --exec command is reported" \
+            "exit $LRC: $(cat "$WORK/execf.out.err")"
+    fi
+else
+    fail "a failing --exec command" "no listener"
+fi
+
+# A command that does not read its stdin must not take listen down.
+new_name
+if start_listener "$NAME" "$WORK/execq.out" -n 2 --exec 'echo got'; then
+    head -c 200000 /dev/zero | tr "\0" x | "$M" send "$NAME" -
+    "$M" send "$NAME" small
+    wait_listener
+    if [ $LRC -eq 0 ] && [ "$(cat "$WORK/execq.out")" = "got
+got" ]; then
+        pass "--exec with a command that ignores a big stdin"
+    else
+        fail "--exec with a command that ignores a big stdin" "exit $LRC"
+    fi
+else
+    fail "--exec with a command that ignores stdin" "no listener"
+fi
+
+new_name
+if start_listener "$NAME" "$WORK/execr.out" -n 1 -r \
+    --exec "cat >'$WORK/execr.msg'; echo \"\$MAILSLOT_ENCODING \$MAILSLOT_SIZE\""
+then
+    printf 'a\0\r\n\032' | "$M" send "$NAME" -
+    wait_listener
+    printf 'a\0\r\n\032' >"$WORK/execr.expected"
+    if [ $LRC -eq 0 ] && cmp -s "$WORK/execr.msg" "$WORK/execr.expected" &&
+        expect_line "$WORK/execr.out" "binary 5"; then
+        pass "--exec --raw gives CMD the exact bytes"
+    else
+        fail "--exec --raw gives CMD the exact bytes" "$(cat "$WORK/execr.out")"
+    fi
+else
+    fail "--exec --raw" "no listener"
+fi
+
+# ---------------------------------------------------------------------
+# Bad values for the new options: exit 2, the option named, nothing done
+
+# expect_bad DESC OPTION COMMAND...: a usage error (exit 2, nothing on
+# stdout) whose message names OPTION.
+expect_bad() {
+    eb_desc=$1
+    eb_opt=$2
+    shift 2
+    "$@" >"$WORK/eb.out" 2>"$WORK/eb.err" </dev/null
+    eb_rc=$?
+    if [ $eb_rc -eq 2 ] && grep -q -e "$eb_opt" "$WORK/eb.err" &&
+        [ ! -s "$WORK/eb.out" ]; then
+        pass "$eb_desc"
+    else
+        fail "$eb_desc" "exit $eb_rc, stderr: $(cat "$WORK/eb.err")"
+    fi
+}
+
+new_name
+rm -f "$WORK/bad.ready"
+expect_bad "-t abc names --timeout" "--timeout" \
+    "$M" listen "$NAME" --ready "$WORK/bad.ready" -t abc
+if [ ! -e "$WORK/bad.ready" ] && ! "$M" list | grep -qF "$NAME"; then
+    pass "  ... and creates nothing (no --ready file, no slot)"
+else
+    fail "  ... and creates nothing (no --ready file, no slot)"
+fi
+expect_bad "-n 0 names --count" "--count" "$M" listen "$NAME" -n 0
+expect_bad "-n with no value names -n" '"-n"' "$M" listen "$NAME" -n
+expect_bad "-m lots names --max-size" "--max-size" \
+    "$M" listen "$NAME" -m lots
+expect_bad "-e ebcdic names the encoding" "ebcdic" \
+    "$M" listen "$NAME" -e ebcdic
+expect_bad "an unknown short option is named" '"-q"' "$M" listen "$NAME" -q
+expect_bad "an unknown option in a bundle is named" '"-q"' \
+    "$M" listen "$NAME" -jq
+expect_bad "--exec with no command" "--exec" "$M" listen "$NAME" --exec
+expect_bad "--exec with an empty command" "--exec" \
+    "$M" listen "$NAME" --exec ""
+expect_bad "--exec with --json" "--exec" \
+    "$M" listen "$NAME" --exec cat --json
+expect_bad "--exec with -0" "--exec" "$M" listen "$NAME" --exec cat -0
+expect_bad "--exec with --hex" "--exec" "$M" listen "$NAME" --exec cat -x
+expect_bad "--json with --hex" "--json" "$M" listen "$NAME" --json --hex
+expect_bad "--json with --inspect" "--json" \
+    "$M" listen "$NAME" --json --inspect
+expect_bad "--json given a value" "--json" "$M" listen "$NAME" --json=1
+expect_bad "-0 with --raw" "--null" "$M" listen "$NAME" -0 --raw
+expect_bad "send -0 without --lines" "--lines" "$M" send "$NAME" -0 -
+expect_bad "send --lines with TEXT" "--lines" \
+    "$M" send "$NAME" --lines hello
+expect_bad "send -e with no value names -e" '"-e"' "$M" send "$NAME" hi -e
+expect_bad "send -l -e auto" "auto" "$M" send "$NAME" -l -e auto
+
+# Nothing is sent when send's options are bad.
+new_name
+if start_listener "$NAME" "$WORK/badsend.out" -n 1; then
+    printf 'x\n' | "$M" send "$NAME" --lines -e nosuch 2>/dev/null
+    printf 'x\n' | "$M" send "$NAME" --lines extra 2>/dev/null
+    printf 'x\n' | "$M" send "$NAME" -0 - 2>/dev/null
+    "$M" send "$NAME" after
+    wait_listener
+    check "bad send options send nothing" \
+        expect_line "$WORK/badsend.out" "after"
+else
+    fail "bad send options send nothing" "no listener"
+fi
+
+# ---------------------------------------------------------------------
+# The README's examples run as they are: every ```console block under
+# "## The command".  Lines that start with "$ " are commands, run in
+# order by sh with this mailslot first on PATH; after one that starts a
+# listener in the background ("mailslot listen NAME ... &") the block
+# waits until the slot exists.  The other lines are the block's expected
+# output, stdout and stderr together, once every command has finished.
+
+readme=$(dirname "$0")/../README.md
+mkdir -p "$WORK/readme"
+awk -v dir="$WORK/readme" '
+    /^## / { section = ($0 == "## The command") }
+    section && /^```console$/ {
+        n++
+        script = dir "/" n ".sh"
+        expected = dir "/" n ".expected"
+        printf "" >expected
+        print "wait_slot() {" >script
+        print "    i=0" >script
+        print "    until mailslot list | grep -qi \"mailslot.$1$\" ||" >script
+        print "        [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done" >script
+        print "}" >script
+        inside = 1
+        next
+    }
+    inside && /^```$/ { print "wait" >script; inside = 0; next }
+    inside && /^\$ / {
+        command = substr($0, 3)
+        print command >script
+        if (command ~ /&$/ && match(command, /mailslot listen [^ ]+/))
+            print "wait_slot " substr(command, RSTART + 16, RLENGTH - 16) \
+                >script
+        next
+    }
+    inside { print >expected }
+' "$readme"
+blocks=$(ls "$WORK/readme"/*.sh 2>/dev/null | wc -l)
+check "the README's command section has its examples (4 or more)" \
+    [ "$blocks" -ge 4 ]
+for script in "$WORK/readme"/*.sh; do
+    [ -e "$script" ] || continue
+    n=$(basename "$script" .sh)
+    (cd "$WORK/readme" && PATH="$(dirname "$M"):$PATH" \
+        timeout 30 sh "$script" >"$n.out" 2>&1)
+    if cmp -s "$WORK/readme/$n.out" "$WORK/readme/$n.expected"; then
+        pass "README example $n of \"## The command\" runs as shown"
+    else
+        fail "README example $n" "got: $(cat "$WORK/readme/$n.out")"
+    fi
+done
+
+# ---------------------------------------------------------------------
 # Usage, help and version
 
 expect_usage "no command is a usage error" "$M"
@@ -430,10 +880,31 @@ check "list --help exits 0" help_ok list --help
 # listen --help names every option.
 help_ok listen --help
 missing=""
-for opt in --raw --hex --encoding --count --timeout --max-size --ready; do
+for opt in "-r, --raw" "-x, --hex" "-e, --encoding" "-n, --count" \
+    "-t, --timeout" "-m, --max-size" --ready "-o, --origin" --inspect \
+    "-j, --json" "-0, --null" --exec MAILSLOT_SIZE MAILSLOT_ENCODING \
+    MAILSLOT_ORIGIN MAILSLOT_SLOT; do
     grep -q -- "$opt" "$WORK/help.out" || missing="$missing $opt"
 done
-check "listen --help lists every option" [ -z "$missing" ]
+check "listen --help lists every option and --exec variable" [ -z "$missing" ]
+help_ok send NAME --help
+missing=""
+for opt in "-e, --encoding" "--nul" "-l, --lines" "-0, --null"; do
+    grep -q -- "$opt" "$WORK/help.out" || missing="$missing $opt"
+done
+check "send --help lists every option" [ -z "$missing" ]
+
+# The exit statuses are listed in --help and in the README, the same.
+help_ok --help
+missing=""
+for line in "  1    " "  2    usage error" "  3    not_found" "  4    exists" \
+    "  124  timeout"; do
+    grep -qF -- "$line" "$WORK/help.out" || missing="$missing help:'$line'"
+done
+for code in "| 0 |" "| 1 |" "| 2 |" "| 3 |" "| 4 |" "| 124 |"; do
+    grep -qF -- "$code" "$readme" || missing="$missing README:'$code'"
+done
+check "--help and the README list the exit statuses" [ -z "$missing" ]
 
 version=$("$M" --version)
 version_rc=$?

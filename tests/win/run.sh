@@ -94,6 +94,77 @@ else
     not_ok "mailslot listen/send"
 fi
 
+# send_when_ready FILE NAME ARGS...: "mailslot send NAME ARGS..." with FILE
+# on stdin, retried until the listener started just before has its slot.
+send_when_ready() {
+    local input=$1
+    shift
+    for _ in $(seq 50); do
+        "$wine" "$work/win64/bin/mailslot.exe" send "$@" <"$input" \
+            >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+step "x86_64: the mailslot command's bytes: CR LF and Ctrl-Z pass unchanged"
+exe="$work/win64/bin/mailslot.exe"
+printf 'a\r\nb\032c\n' >"$work/win64/cli-bytes.in"
+"$wine" "$exe" listen "bytes-$$" -x -n 1 -t 20 >"$out" 2>&1 &
+listener=$!
+send_when_ready "$work/win64/cli-bytes.in" "bytes-$$" -
+wait "$listener"
+if [ "$(tr -d '\r' <"$out")" = "610d0a621a630a" ]; then
+    ok "send - reads stdin as bytes (no CRLF translation, no end at Ctrl-Z)"
+else
+    echo "got:"; cat "$out"
+    not_ok "send - reads stdin as bytes"
+fi
+"$wine" "$exe" listen "bytes-$$" -r -n 1 -t 20 2>&1 | cat >"$out" &
+listener=$!
+send_when_ready "$work/win64/cli-bytes.in" "bytes-$$" -
+wait "$listener"
+if cmp -s "$out" "$work/win64/cli-bytes.in"; then
+    ok "listen --raw writes the bytes unchanged through a pipe"
+else
+    echo "got:"; od -c "$out" | head -5
+    not_ok "listen --raw writes the bytes unchanged through a pipe"
+fi
+
+step "x86_64: listen --exec runs CMD with cmd.exe"
+printf 'hi there' >"$work/win64/cli-exec.in"
+"$wine" "$exe" listen "exec-$$" -n 1 -t 20 \
+    --exec 'echo %MAILSLOT_SIZE% %MAILSLOT_ORIGIN% %MAILSLOT_ENCODING% & more' \
+    >"$out" 2>&1 &
+listener=$!
+send_when_ready "$work/win64/cli-exec.in" "exec-$$" -
+wait "$listener"
+if [ "$(tr -d '\r' <"$out")" = "$(printf '8 local utf-8 \nhi there')" ]; then
+    ok "listen --exec: the message on stdin, its details in the environment"
+else
+    echo "got:"; cat "$out"
+    not_ok "listen --exec under cmd.exe"
+fi
+
+step "x86_64: text on a console goes through WriteConsoleW"
+# script(1) gives Wine a terminal, which it turns into a console; text
+# written as bytes would be read in the console's code page (mojibake).
+if command -v script >/dev/null; then
+    : >"$work/win64/cli-console.in"
+    (send_when_ready "$work/win64/cli-console.in" "con-$$" 'héllo ☃') &
+    script -qc "'$wine' '$exe' listen con-$$ -n 1 -t 20" \
+        "$work/win64/cli-console.log" >/dev/null 2>&1
+    wait $!
+    if grep -q 'héllo ☃' "$work/win64/cli-console.log"; then
+        ok "UTF-8 text reaches the console unmangled"
+    else
+        echo "got:"; od -c "$work/win64/cli-console.log" | head -8
+        not_ok "UTF-8 text reaches the console unmangled"
+    fi
+else
+    not_ok "script (util-linux) is not installed: no console check"
+fi
+
 step "x86_64: the Lua module for a Windows Lua 5.4 (build only)"
 # The rockspec's CMake build, as LuaRocks runs it on Windows.  A Windows Lua
 # module links against lua54.dll; an import library made from the API of

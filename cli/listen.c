@@ -55,6 +55,10 @@ static const char listen_help[] =
     "  -t, --timeout S      fail if no message arrives within S seconds\n"
     "                       (fractions allowed; counted per message)\n"
     "  -m, --max-size BYTES refuse messages longer than BYTES (0 = any)\n"
+    "  -a, --access WHO     who may write: user (the default: this user\n"
+    "                       only), all (every local user, as on Windows)\n"
+    "                       or group:NAME (that group's members; Linux);\n"
+    "                       see \"Shared slots\" in the README\n"
     "      --ready FILE     create FILE once the mailslot exists\n"
     "  -o, --origin         start each line with where the message came\n"
     "                       from: \"[local] \" or, for messages from the\n"
@@ -85,6 +89,7 @@ enum {
     OPT_JSON,
     OPT_NULL,
     OPT_EXEC,
+    OPT_ACCESS,
     NUM_OPTS
 };
 
@@ -101,6 +106,7 @@ static const cli_option listen_opts[NUM_OPTS] = {
     { "json", 0, 'j' },
     { "null", 0, '0' },
     { "exec", 1, 0 },
+    { "access", 1, 'a' },
 };
 
 /* Pick the output mode; --raw, --hex, --inspect and --encoding exclude
@@ -188,6 +194,12 @@ parse_numbers(const cli_args *args, listen_config *cfg)
         return cli_usage_error("listen",
             "--max-size needs a number of bytes, not \"%s\"", v);
     cfg->max_size = (uint32_t)size;
+    v = args->value[OPT_ACCESS];
+    cfg->access = v;
+    if (v != NULL && strcmp(v, "user") != 0 && strcmp(v, "all") != 0 &&
+        (strncmp(v, "group:", 6) != 0 || v[6] == '\0'))
+        return cli_usage_error("listen",
+            "--access needs user, all or group:NAME, not \"%s\"", v);
     return CLI_OK;
 }
 
@@ -285,6 +297,7 @@ cli_listen(int argc, char **argv)
     if (rc != CLI_OK)
         return rc;
     opts.max_message_size = cfg.max_size;
+    opts.access = cfg.access;
     rc = mailslot_create(cfg.name, &opts, &r);
     if (rc != 0)
         return cli_error("listen", cfg.name, rc);

@@ -25,6 +25,7 @@ typedef struct listen_config {
     uint32_t max_size;        /* 0 = any */
     const char *ready;        /* file to create, or NULL */
     int origin;               /* print where each message came from */
+    const char *access;       /* --access: who may write, or NULL */
 } listen_config;
 
 /*

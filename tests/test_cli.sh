@@ -756,6 +756,29 @@ expect_bad "-e ebcdic names the encoding" "ebcdic" \
 expect_bad "an unknown short option is named" '"-q"' "$M" listen "$NAME" -q
 expect_bad "an unknown option in a bundle is named" '"-q"' \
     "$M" listen "$NAME" -jq
+# A shared slot (root makes the shared directory): the socket is in it,
+# and a writer finds it there.
+if [ "$(id -u)" = 0 ]; then
+    new_name
+    export MAILSLOT_SHARED_DIR="$WORK/shared"
+    if start_listener "$NAME" "$WORK/shared.out" -a all -n 1 &&
+        [ -n "$(find "$WORK/shared" -name '*.sock' -perm -0666)" ] &&
+        "$M" send "$NAME" "to everyone" && wait_listener &&
+        [ "$LRC" -eq 0 ] && [ "$(cat "$WORK/shared.out")" = "to everyone" ]
+    then
+        pass "listen --access all makes a slot every user may write to"
+    else
+        fail "listen --access all makes a slot every user may write to" \
+            "$(cat "$WORK/shared.out.err" 2>/dev/null)"
+    fi
+    unset MAILSLOT_SHARED_DIR
+else
+    echo "note: not root; test_shared covers --access with real users"
+fi
+expect_bad "--access everyone names --access" "--access" \
+    "$M" listen "$NAME" --access everyone
+expect_bad "-a group: with no group names --access" "--access" \
+    "$M" listen "$NAME" -a group:
 expect_bad "--exec with no command" "--exec" "$M" listen "$NAME" --exec
 expect_bad "--exec with an empty command" "--exec" \
     "$M" listen "$NAME" --exec ""

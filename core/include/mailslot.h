@@ -220,6 +220,13 @@ typedef struct mailslot_options {
     int32_t encoding;          /* reader: what its writers send, for text
                                   reads (mailslot_read_text_alloc); a
                                   MAILSLOT_ENC_* value, default AUTO (0) */
+    const char *access;        /* reader: who may write.  NULL or "user":
+                                  this user only (POSIX; Windows: its
+                                  default).  "all": every local user, as
+                                  Windows allows.  "group:NAME" (or
+                                  "group:GID"): that group's members and
+                                  this user (POSIX only).  See "Shared
+                                  slots" in README. */
 } mailslot_options;
 
 #define MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS 5000
@@ -228,7 +235,7 @@ typedef struct mailslot_options {
 
 #define MAILSLOT_OPTIONS_INIT                                                \
     { sizeof(mailslot_options), 0, 0, MAILSLOT_DEFAULT_WRITE_TIMEOUT_MS, 0,    \
-      0, NULL, NULL, NULL, NULL, 0, 0 }
+      0, NULL, NULL, NULL, NULL, 0, 0, NULL }
 
 /* Fill *opts with the defaults (the runtime twin of MAILSLOT_OPTIONS_INIT). */
 MAILSLOT_API void MAILSLOT_CALL mailslot_options_init(mailslot_options *opts);

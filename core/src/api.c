@@ -31,7 +31,27 @@ take_options(const mailslot_options *in, mailslot_options *out)
         return MAILSLOT_EINVAL;
     if (out->encoding < MAILSLOT_ENC_AUTO || out->encoding > MAILSLOT_ENC_CP1252)
         return MAILSLOT_EINVAL;
+    if (mailslot__access_parse(out->access, NULL) < 0)
+        return MAILSLOT_EINVAL;
     return 0;
+}
+
+int
+mailslot__access_parse(const char *access, const char **group)
+{
+    if (group != NULL)
+        *group = NULL;
+    if (access == NULL || strcmp(access, "user") == 0)
+        return MAILSLOT__ACCESS_USER;
+    if (strcmp(access, "all") == 0)
+        return MAILSLOT__ACCESS_ALL;
+    if (strncmp(access, "group:", 6) == 0 && access[6] != '\0' &&
+        strlen(access + 6) < 256) {
+        if (group != NULL)
+            *group = access + 6;
+        return MAILSLOT__ACCESS_GROUP;
+    }
+    return MAILSLOT_EINVAL;
 }
 
 static int

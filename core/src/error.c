@@ -159,6 +159,7 @@ mailslot_field_offset(const char *field)
         FIELD("options", mailslot_options, netbios_scope),
         FIELD("options", mailslot_options, remote_port),
         FIELD("options", mailslot_options, encoding),
+        FIELD("options", mailslot_options, access),
         FIELD("info", mailslot_info, size),
         FIELD("info", mailslot_info, max_message_size),
         FIELD("info", mailslot_info, next_size),

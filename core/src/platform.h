@@ -59,6 +59,16 @@ int mailslot__plat_list(char **out, size_t *count);
 int mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
     size_t *len, int32_t timeout_ms, mailslot_origin *origin);
 
+/*
+ * The reader option "access": MAILSLOT__ACCESS_USER (NULL or "user"),
+ * _ALL ("all") or _GROUP ("group:NAME", *GROUP pointing at NAME), else
+ * MAILSLOT_EINVAL.  GROUP may be NULL.
+ */
+#define MAILSLOT__ACCESS_USER 0
+#define MAILSLOT__ACCESS_ALL 1
+#define MAILSLOT__ACCESS_GROUP 2
+int mailslot__access_parse(const char *access, const char **group);
+
 /* mailslot_error_detail() for CODE: the length it needs, 0 for none. */
 size_t mailslot__plat_error_detail(int code, char *buf, size_t cap);
 

@@ -67,6 +67,7 @@ mailslot.MAX_MESSAGE_SIZE = 0
 ---@field encoding? mailslot.encoding What the writers send, for `read_text` (default `"auto"`).
 ---@field queue_limit_msgs? integer Messages queued before writers wait (at least 1; default 1048576).
 ---@field queue_limit_bytes? integer Bytes queued before writers wait (at least 1; default 64 MiB).
+---@field access? string Who may write: `"user"` (the default), `"all"` (every local user) or `"group:NAME"` (Linux).
 
 ---Options of `mailslot.open`.  The network fields apply to remote names
 ---(`\\host\mailslot\x`, `\\domain\mailslot\x`, `\\*\mailslot\x`); each

@@ -158,6 +158,21 @@ check_queue_limit_bytes(lua_State *L, int arg, const char *key, int kind,
 }
 
 static void
+check_access(lua_State *L, int arg, const char *key, int kind,
+             lmailslot_options *o)
+{
+    const char *s;
+
+    (void)kind;
+    s = check_text(L, arg, key);
+    if (strcmp(s, "user") != 0 && strcmp(s, "all") != 0 &&
+        (strncmp(s, "group:", 6) != 0 || s[6] == '\0'))
+        option_error(L, arg, key, "must be \"user\", \"all\" or "
+                                  "\"group:NAME\"");
+    o->core.access = s;
+}
+
+static void
 check_netbios_name(lua_State *L, int arg, const char *key, int kind,
                    lmailslot_options *o)
 {
@@ -208,6 +223,7 @@ static const option options[] = {
     { "nul", LMAILSLOT_OPT_SEND, check_nul },
     { "queue_limit_msgs", C, check_queue_limit_msgs },
     { "queue_limit_bytes", C, check_queue_limit_bytes },
+    { "access", C, check_access },
     { "netbios_name", W, check_netbios_name },
     { "workgroup", W, check_workgroup },
     { "broadcast", W, check_broadcast },

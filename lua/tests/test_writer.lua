@@ -286,6 +286,9 @@ T.test("create: a bad option raises, names it, creates nothing", function()
         { "queue_limit_bytes", { queue_limit_bytes = 0 } },
         { "queue_limit_bytes", { queue_limit_bytes = -1 } },
         { "queue_limit_bytes", { queue_limit_bytes = {} } },
+        { "access", { access = "everyone" } },
+        { "access", { access = "group:" } },
+        { "access", { access = 1 } },
         { "netbios_name", { netbios_name = "PC" } },
         { "port", { port = 138 } },
     }
@@ -300,7 +303,28 @@ T.test("the unknown-option error lists what the function takes",
     function()
     local err = T.raises(function() mailslot.create("x", { nope = 1 }) end)
     T.ok(err:find("known: max_size, timeout, encoding, queue_limit_msgs, " ..
-        "queue_limit_bytes)", 1, true), err)
+        "queue_limit_bytes, access)", 1, true), err)
+end)
+
+T.test("access = 'all': a shared slot, found by writers", function()
+    -- A short path: socket paths have a limit of 107 bytes.
+    local top = T.capture("mktemp -d /tmp/msXXXXXX"):gsub("%s+$", "")
+    local shared = top .. "/shared"
+    local name = T.name()
+    local code = string.format([[
+        local mailslot = require "mailslot"
+        local slot, err, msg = mailslot.create(%q, {access = "all",
+            timeout = 1})
+        if not slot then print(err, msg) return end
+        print(mailslot.send(%q, "shared"), slot:read())]], name, name)
+    local out = T.capture("MAILSLOT_SHARED_DIR=" .. T.q(shared) .. " " ..
+        T.lua_cmd(code))
+    if T.capture("id -u"):match("^0") then
+        T.eq(out, "6\tshared\n", "root makes the directory and the slot")
+    else
+        T.ok(out:find("^access_denied\t.*" .. shared), out)
+    end
+    os.execute("rm -rf " .. T.q(top))
 end)
 
 T.done()

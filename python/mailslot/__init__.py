@@ -285,11 +285,11 @@ class Mailslot(_c.Reader):
     __slots__ = ("_waiters", "__weakref__")
 
     def __new__(cls, name, max_size=0, timeout=None, encoding="auto", *,
-                queue_limit_msgs=None, queue_limit_bytes=None):
+                queue_limit_msgs=None, queue_limit_bytes=None, access=None):
         """Create the slot NAME; see :func:`create`."""
         self = _c._create(cls, name, max_size, timeout, encoding,
                           queue_limit_msgs=queue_limit_msgs,
-                          queue_limit_bytes=queue_limit_bytes)
+                          queue_limit_bytes=queue_limit_bytes, access=access)
         self._waiters = None
         return self
 
@@ -447,7 +447,7 @@ def _set_done(future):
 
 
 def create(name, max_size=0, timeout=None, encoding="auto", *,
-           queue_limit_msgs=None, queue_limit_bytes=None):
+           queue_limit_msgs=None, queue_limit_bytes=None, access=None):
     """Create the mailslot NAME and return it as a :class:`Mailslot`.
 
     NAME is ``\\\\.\\mailslot\\a\\b`` or the short form ``a\\b`` / ``a/b``
@@ -458,10 +458,16 @@ def create(name, max_size=0, timeout=None, encoding="auto", *,
     UTF-8, UTF-16LE and ANSI; ``"utf-8"``, ``"utf-16le"``, ``"ansi"`` or
     ``"cp1252"`` decode as told, never guessing.
 
-    MAX_COUNT and MAX_BYTES cap the queue (messages, and bytes of all
-    queued messages together; None: the library's defaults, about a
-    million messages and 64 MiB).  A writer that finds the queue full
-    waits for room up to its timeout, then raises :class:`FullError`.
+    QUEUE_LIMIT_MSGS and QUEUE_LIMIT_BYTES cap the queue (messages, and
+    bytes of all queued messages together; None: the library's defaults,
+    about a million messages and 64 MiB).  A writer that finds the queue
+    full waits for room up to its timeout, then raises :class:`FullError`.
+
+    ACCESS says who may write: None or ``"user"`` (this user only),
+    ``"all"`` (every local user, as on Windows) or ``"group:NAME"`` (that
+    group's members; Linux only).  Shared slots live in the system's
+    shared directory (README, "Shared slots"); :class:`AccessDeniedError`
+    when it cannot be used.
 
     Raises :class:`ExistsError` when a live reader has the name,
     :class:`InvalidNameError` for a bad name, LookupError for an unknown
@@ -470,7 +476,7 @@ def create(name, max_size=0, timeout=None, encoding="auto", *,
     """
     return Mailslot(name, max_size, timeout, encoding,
                     queue_limit_msgs=queue_limit_msgs,
-                    queue_limit_bytes=queue_limit_bytes)
+                    queue_limit_bytes=queue_limit_bytes, access=access)
 
 
 # ---------------------------------------------------------------------------

@@ -30,7 +30,8 @@ class Mailslot:
     def __new__(cls, name: str, max_size: int = ...,
                 timeout: Optional[float] = ...,
                 encoding: str = ..., *, queue_limit_msgs: Optional[int] = ...,
-                queue_limit_bytes: Optional[int] = ...) -> "Mailslot": ...
+                queue_limit_bytes: Optional[int] = ...,
+                access: Optional[str] = ...) -> "Mailslot": ...
     @property
     def name(self) -> str: ...
     @property
@@ -100,7 +101,8 @@ class Writer:
 def create(name: str, max_size: int = ...,
            timeout: Optional[float] = ...,
            encoding: str = ..., *, queue_limit_msgs: Optional[int] = ...,
-           queue_limit_bytes: Optional[int] = ...) -> Mailslot: ...
+           queue_limit_bytes: Optional[int] = ...,
+           access: Optional[str] = ...) -> Mailslot: ...
 def open(name: str, *, timeout: Optional[float] = ...,
          netbios_name: Optional[str] = ..., workgroup: Optional[str] = ...,
          broadcast: Optional[str] = ...,

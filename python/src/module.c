@@ -236,19 +236,57 @@ queue_limit_from_py(const char *what, const char *unit, PyObject *obj,
     return 0;
 }
 
+/* The reader's "access" keyword: None, "user", "all" or "group:NAME".
+ * *KEEP holds the UTF-8 bytes *ACCESS points into, for the caller to
+ * release. */
+static int
+access_from_py(PyObject *obj, PyObject **keep, const char **access)
+{
+    const char *s;
+    Py_ssize_t n;
+
+    *access = NULL;
+    *keep = NULL;
+    if (obj == Py_None)
+        return 0;
+    if (!PyUnicode_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError,
+            "access must be a str: \"user\", \"all\" or \"group:NAME\"");
+        return -1;
+    }
+    *keep = PyUnicode_AsUTF8String(obj);
+    if (*keep == NULL)
+        return -1;
+    s = PyBytes_AsString(*keep);
+    n = PyBytes_Size(*keep);
+    if (strcmp(s, "user") != 0 && strcmp(s, "all") != 0 &&
+        (strncmp(s, "group:", 6) != 0 || n == 6 || (size_t)n != strlen(s))) {
+        PyErr_Format(PyExc_ValueError,
+            "access must be \"user\", \"all\" or \"group:NAME\", not %R",
+            obj);
+        Py_CLEAR(*keep);
+        return -1;
+    }
+    *access = s;
+    return 0;
+}
+
 static PyObject *
 mod_create(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = { "cls", "name", "max_size", "timeout",
-        "encoding", "queue_limit_msgs", "queue_limit_bytes", NULL };
+        "encoding", "queue_limit_msgs", "queue_limit_bytes", "access",
+        NULL };
     PyObject *cls, *name, *max_obj = NULL, *timeout = Py_None;
     PyObject *count_obj = Py_None, *bytes_obj = Py_None;
+    PyObject *access_obj = Py_None, *access_keep = NULL, *reader;
     mailslot_options opts = MAILSLOT_OPTIONS_INIT;
     const char *encoding = "auto";
     unsigned long long count, bytes;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|OOs$OO", kwlist, &cls,
-            &name, &max_obj, &timeout, &encoding, &count_obj, &bytes_obj))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|OOs$OOO", kwlist,
+            &cls, &name, &max_obj, &timeout, &encoding, &count_obj,
+            &bytes_obj, &access_obj))
         return NULL;
     if (check_class(cls, ms_state(module)->reader_type) < 0 ||
         (max_obj != NULL &&
@@ -258,11 +296,14 @@ mod_create(PyObject *module, PyObject *args, PyObject *kwargs)
         queue_limit_from_py("queue_limit_msgs", "messages", count_obj,
             UINT32_MAX, &count) < 0 ||
         queue_limit_from_py("queue_limit_bytes", "bytes", bytes_obj,
-            UINT64_MAX, &bytes) < 0)
+            UINT64_MAX, &bytes) < 0 ||
+        access_from_py(access_obj, &access_keep, &opts.access) < 0)
         return NULL;
     opts.queue_limit_msgs = (uint32_t)count;
     opts.queue_limit_bytes = (uint64_t)bytes;
-    return ms_reader_new(module, (PyTypeObject *)cls, name, &opts);
+    reader = ms_reader_new(module, (PyTypeObject *)cls, name, &opts);
+    Py_XDECREF(access_keep);
+    return reader;
 }
 
 /* The writer options' keywords, after those of open() or send(). */
@@ -491,7 +532,8 @@ static PyMethodDef module_methods[] = {
     { "_create", (PyCFunction)(void (*)(void))mod_create,
       METH_VARARGS | METH_KEYWORDS,
       "_create(cls, name, max_size=0, timeout=None, encoding='auto', *,\n"
-      "        queue_limit_msgs=None, queue_limit_bytes=None)\n--\n\n"
+      "        queue_limit_msgs=None, queue_limit_bytes=None, access=None)"
+      "\n--\n\n"
       "Create the slot NAME and return a new CLS (a Reader subclass)." },
     { "_open", (PyCFunction)(void (*)(void))mod_open,
       METH_VARARGS | METH_KEYWORDS,

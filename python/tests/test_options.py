@@ -4,7 +4,11 @@ Every option is checked before anything is created, opened or sent, and a
 bad value raises TypeError or ValueError naming the option.
 """
 import math
+import os
+import pathlib
+import shutil
 import socket
+import tempfile
 import time
 
 import pytest
@@ -205,3 +209,37 @@ def test_options_are_keyword_only(slot, name):
         mailslot.open(name, 1.0)
     with pytest.raises(TypeError):
         mailslot.create(name + "x", 0, None, "auto", 10)
+
+
+@pytest.mark.parametrize("bad,exc", [
+    ("everyone", ValueError), ("group:", ValueError), ("", ValueError),
+    ("group:a\0b", ValueError), (1, TypeError), (b"all", TypeError),
+])
+def test_bad_access_creates_nothing(name, bad, exc):
+    with pytest.raises(exc, match="access"):
+        mailslot.create(name, access=bad)
+    assert "\\\\.\\mailslot\\" + name not in mailslot.list()
+
+
+def test_access_all_shares_the_slot(name, monkeypatch):
+    """As root the shared directory is made on first use and the writer
+    finds the slot there; as another user, without it, the error says
+    that only root can make it."""
+    # A short path: socket paths have a limit of 107 bytes.
+    top = pathlib.Path(tempfile.mkdtemp(prefix="ms"))
+    shared = top / "shared"
+    monkeypatch.setenv("MAILSLOT_SHARED_DIR", str(shared))
+    if os.geteuid() != 0:
+        with pytest.raises(mailslot.AccessDeniedError) as caught:
+            mailslot.create(name, access="all")
+        assert str(shared) in caught.value.detail
+        shutil.rmtree(top)
+        return
+    with mailslot.create(name, access="all", timeout=1) as slot:
+        assert oct(shared.stat().st_mode & 0o7777) == "0o1777"
+        socks = list(shared.glob("u0.*/*.sock"))
+        assert len(socks) == 1 and socks[0].stat().st_mode & 0o777 == 0o666
+        mailslot.send(name, b"shared")
+        assert slot.read() == b"shared"
+    assert list(shared.glob("u0.*/*.sock")) == []
+    shutil.rmtree(top)

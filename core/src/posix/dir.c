@@ -174,10 +174,12 @@ mailslot__plat_error_detail(int code, char *buf, size_t cap)
     struct stat st;
     int n;
 
+    if (code == MAILSLOT_EACCESS)
+        return mailslot__shared_detail(code, buf, cap);
     if (code != MAILSLOT_EUNSAFE || pick_dir(dir, sizeof dir) != 0)
         return 0;
     if (lstat(dir, &st) != 0)
-        return 0;
+        return mailslot__shared_detail(code, buf, cap);
     describe_user(st.st_uid, owner, sizeof owner);
     describe_user(geteuid(), me, sizeof me);
     if (S_ISLNK(st.st_mode))
@@ -194,7 +196,7 @@ mailslot__plat_error_detail(int code, char *buf, size_t cap)
         n = snprintf(buf, cap, "the slot directory %s is writable by "
             "others (mode %04o); run chmod 700 on it, %s", dir,
             (unsigned)(st.st_mode & 07777), fix);
-    else
+    else if ((n = (int)mailslot__shared_detail(code, buf, cap)) == 0)
         n = snprintf(buf, cap, "something in the slot directory %s that "
             "is not a regular file (a symlink, FIFO or directory) has a "
             "slot's file name; remove it", dir);
@@ -232,15 +234,17 @@ hash_name(const char *s, uint64_t *h1, uint64_t *h2)
 }
 
 int
-mailslot__slot_paths_for(const mailslot__name *name, int create,
+mailslot__slot_paths_in(const char *dir, const mailslot__name *name,
     mailslot__slot_paths *out)
 {
     uint64_t h1, h2;
-    int rc, n;
+    int n;
 
-    rc = mailslot__slot_dir(create, out->dir, sizeof out->dir);
-    if (rc != 0)
-        return rc;
+    if (out->dir != dir) {
+        n = snprintf(out->dir, sizeof out->dir, "%s", dir);
+        if (n < 0 || (size_t)n >= sizeof out->dir)
+            return MAILSLOT_EINVAL;
+    }
     hash_name(name->canonical, &h1, &h2);
     n = snprintf(out->sock, sizeof out->sock, "%s/%016llx%016llx.sock",
         out->dir, (unsigned long long)h1, (unsigned long long)h2);
@@ -258,6 +262,15 @@ mailslot__slot_paths_for(const mailslot__name *name, int create,
     memcpy(out->relay + strlen(out->dir), "/" MAILSLOT__RELAY_SOCK,
         sizeof MAILSLOT__RELAY_SOCK + 1);
     return 0;
+}
+
+int
+mailslot__slot_paths_for(const mailslot__name *name, int create,
+    mailslot__slot_paths *out)
+{
+    int rc = mailslot__slot_dir(create, out->dir, sizeof out->dir);
+
+    return rc != 0 ? rc : mailslot__slot_paths_in(out->dir, name, out);
 }
 
 int

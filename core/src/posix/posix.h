@@ -39,6 +39,36 @@ int mailslot__slot_dir(int create, char *dir, size_t cap);
  * system). */
 int mailslot__slot_paths_for(const mailslot__name *name, int create,
     mailslot__slot_paths *out);
+/* The same in the directory DIR (may be OUT->dir itself). */
+int mailslot__slot_paths_in(const char *dir, const mailslot__name *name,
+    mailslot__slot_paths *out);
+
+/*
+ * Shared slots (shared.c): slots other local users may write to live in
+ * a system-wide directory, $MAILSLOT_SHARED_DIR or /run/mailslot, which
+ * must be a real directory owned by root with the sticky bit (root's
+ * first shared slot makes it, mode 01777, as does packaging/tmpfiles.d).
+ * Each owner keeps its slots in a subdirectory of its own,
+ * "u<uid>.<random>", owned by it and writable only by it, so nobody can
+ * make, replace or remove another user's slot files; a subdirectory
+ * that is not its named owner's is ignored.
+ */
+#define MAILSLOT__SHARED_DIR "/run/mailslot"
+/* This user's subdirectory (made when missing): 0 or an error. */
+int mailslot__shared_own_dir(char *dir, size_t cap);
+/*
+ * NAME's shared slots, live or not, lowest owner uid first: fills up to
+ * MAX paths (and owners into UIDS); returns how many, or an error.  No
+ * shared directory means none.
+ */
+int mailslot__shared_find(const mailslot__name *name,
+    mailslot__slot_paths *out, uid_t *uids, int max);
+/* mailslot_error_detail() about the shared directory, 0 if it is fine. */
+size_t mailslot__shared_detail(int code, char *buf, size_t cap);
+/* Give the reader's files to the writers ACCESS allows (a
+ * MAILSLOT__ACCESS_* kind, with GROUP for _GROUP). */
+int mailslot__shared_grant(const mailslot__slot_paths *paths, int access,
+    const char *group);
 
 /*
  * Open FILE in the slot directory (relative to DIRFD, or AT_FDCWD for a

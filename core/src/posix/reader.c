@@ -491,15 +491,24 @@ mailslot__plat_create(const mailslot__name *name,
     const mailslot_options *opts, mailslot_reader **out)
 {
     struct mailslot_reader *r = new_reader(name, opts);
-    int rc;
+    const char *group;
+    int access = mailslot__access_parse(opts->access, &group), rc;
 
     if (r == NULL)
         return mailslot__os_fail(ENOMEM);
-    rc = mailslot__slot_paths_for(name, 1, &r->paths);
+    /* A slot others may write to lives in the shared directory. */
+    if (access == MAILSLOT__ACCESS_USER)
+        rc = mailslot__slot_paths_for(name, 1, &r->paths);
+    else
+        rc = mailslot__shared_own_dir(r->paths.dir, sizeof r->paths.dir);
+    if (rc == 0 && access != MAILSLOT__ACCESS_USER)
+        rc = mailslot__slot_paths_in(r->paths.dir, name, &r->paths);
     if (rc == 0)
         rc = claim_name(r);
     if (rc == 0)
         rc = bind_sockets(r);
+    if (rc == 0 && access != MAILSLOT__ACCESS_USER)
+        rc = mailslot__shared_grant(&r->paths, access, group);
     if (rc == 0)
         rc = init_events(r);
     if (rc == 0)

@@ -93,29 +93,70 @@ set_slice(struct mailslot_writer *w, int ms)
     return 0;
 }
 
+/* Connect to the reader's socket at PATHS: 0 or an error. */
+static int
+connect_to(struct mailslot_writer *w, const mailslot__slot_paths *paths)
+{
+    struct sockaddr_un sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, paths->sock, strlen(paths->sock) + 1);
+    if (connect(w->sock, (struct sockaddr *)&sa, sizeof sa) != 0)
+        return mailslot__os_fail(errno);
+    w->max_size = mailslot__reader_max_size(paths->info);
+    w->bell.sun_family = AF_UNIX;
+    memcpy(w->bell.sun_path, paths->bell, strlen(paths->bell) + 1);
+    return 0;
+}
+
+/*
+ * The rule when a name exists more than once: this user's own slot
+ * first, then the shared slots of that name, lowest owner uid first (root,
+ * then system users, then others).  The first live one is the slot; one
+ * that refuses this writer ends the search (access_denied), so a later
+ * owner never gets messages meant for an earlier one.
+ */
+#define SHARED_TRIES 8
+
+static int
+connect_shared(struct mailslot_writer *w, const mailslot__name *name,
+    int private_rc)
+{
+    mailslot__slot_paths found[SHARED_TRIES];
+    uid_t owners[SHARED_TRIES];
+    int n = mailslot__shared_find(name, found, owners, SHARED_TRIES);
+    int i, rc;
+
+    if (n < 0)
+        return private_rc == MAILSLOT_ENOTFOUND ? n : private_rc;
+    for (i = 0; i < n; i++) {
+        rc = connect_to(w, &found[i]);
+        if (rc != MAILSLOT_ENOTFOUND)
+            return rc;
+    }
+    return private_rc;
+}
+
 static int
 connect_local(struct mailslot_writer *w, const mailslot__name *name)
 {
     mailslot__slot_paths paths;
-    struct sockaddr_un sa;
     int sndbuf = (int)SNDBUF;
-    int rc = mailslot__slot_paths_for(name, 0, &paths);
+    int rc;
 
-    if (rc != 0)
-        return rc;
     w->sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (w->sock < 0)
         return mailslot__os_fail(errno);
     /* Best effort: the kernel caps it at net.core.wmem_max. */
     setsockopt(w->sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path, paths.sock, strlen(paths.sock) + 1);
-    if (connect(w->sock, (struct sockaddr *)&sa, sizeof sa) != 0)
-        return mailslot__os_fail(errno);
-    w->max_size = mailslot__reader_max_size(paths.info);
-    w->bell.sun_family = AF_UNIX;
-    memcpy(w->bell.sun_path, paths.bell, strlen(paths.bell) + 1);
+    rc = mailslot__slot_paths_for(name, 0, &paths);
+    if (rc == 0)
+        rc = connect_to(w, &paths);
+    if (rc == MAILSLOT_ENOTFOUND || rc == MAILSLOT_EUNSAFE)
+        rc = connect_shared(w, name, rc);
+    if (rc != 0)
+        return rc;
     /* A blocking send() waits one slice at most (send_when_room()). */
     return set_slice(w, FIRST_SLICE_MS);
 }

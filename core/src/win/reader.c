@@ -122,9 +122,14 @@ int
 mailslot__plat_create(const mailslot__name *name,
     const mailslot_options *opts, mailslot_reader **out)
 {
-    struct mailslot_reader *r = new_reader(name, opts);
+    struct mailslot_reader *r;
     int rc;
 
+    /* Windows decides who may open a mailslot by its own rules (local
+     * processes may write); a group of writers is a POSIX option. */
+    if (mailslot__access_parse(opts->access, NULL) == MAILSLOT__ACCESS_GROUP)
+        return MAILSLOT_ENOTSUP;
+    r = new_reader(name, opts);
     if (r == NULL)
         return mailslot__win_fail(ERROR_NOT_ENOUGH_MEMORY,
             MAILSLOT__OP_CREATE);

@@ -1,0 +1,591 @@
+/*
+ * A Promela model of the Linux backend's wake-up and hand-off protocol:
+ * writers, the kernel queue of the reader's socket, the doorbell, the
+ * drain thread and the reader's own FIFO (core/src/posix/writer.c,
+ * reader.c, read.c).  tests/model/run.sh checks it with spin; README.md
+ * ("Tests") says what is checked.
+ *
+ * How the model maps to the code (model name -> C):
+ *
+ *   sock                  the reader's socket's kernel queue, r->sock: a
+ *                         bounded FIFO of datagrams, QLEN of them
+ *                         (net.unix.max_dgram_qlen)
+ *   q                     the reader's FIFO, r->q; LIMIT is r->limit_msgs
+ *   bell_plain,           the doorbell socket's queue, r->bell: how many
+ *   bell_urgent           0-byte (plain) and 1-byte (urgent) rings it holds,
+ *                         BELL_QLEN at most (a ring sent to a full doorbell
+ *                         is dropped: MSG_DONTWAIT)
+ *   RING_PLAIN/URGENT     RING_PLAIN/RING_URGENT, what clear_bell() returns
+ *   mu                    r->mu; LOCKED / DRAIN_MAY_LOCK take it
+ *   mu_want               a read waits for r->mu (see LOCKED below)
+ *   drain_waiting         r->drain_waiting
+ *   cv_wait               the drain thread is in space_cv's wait set
+ *                         (pthread_cond_wait(); pthread_cond_signal()
+ *                         empties it)
+ *   direct_wait           r->direct_wait
+ *   bell_pending          r->bell_pending
+ *   waiting               r->waiting (reads asleep in poll())
+ *   ev_set                r->ev_set (the eventfd is readable)
+ *   more, rang            the locals of drain_main(); more == 2 is "go on
+ *                         to mailslot__reader_drain()"
+ *   backlog, bl           w->backlog and the local backlog of
+ *                         mailslot__plat_write(); BACKLOG_WRITES scaled down
+ *   proctype writer       mailslot__plat_write() called NMSG times
+ *   inline send_when_room send_when_room()
+ *   RING(kind)            ring() (writer.c) and mailslot__reader_ring()
+ *   SEND(id, seq)         a send() that finds room
+ *   proctype drain_main   drain_main(); label end_poll is its poll()
+ *   CLEAR_BELL_AND_DECIDE clear_bell() and the tests after it
+ *   inline drain_batch    the call of mailslot__reader_drain(r,
+ *                         DRAIN_BATCH) in drain_main()
+ *   inline reader_drain   mailslot__reader_drain() with drain_one()
+ *   READER_SIGNAL         mailslot__reader_signal()
+ *   proctype reader       a thread calling mailslot_read() in a loop,
+ *                         sometimes mailslot_get_info() first, sometimes
+ *                         busy elsewhere
+ *   inline plat_read      mailslot__plat_read_ex()
+ *   TAKE                  take(), with mailslot__reader_unsignal()
+ *   inline take_direct    take_direct() (a batch of RX_BATCH at most)
+ *   inline wait_direct    wait_direct() (a read with timeout -1)
+ *   inline wait_event     wait_event() (a read with a finite timeout)
+ *   inline plat_info      mailslot__plat_info()
+ *
+ * Time is not modelled.  A send() that waits for room ends either with
+ * room (the kernel wakes the sender when a datagram is taken) or, while
+ * the queue is still full, with its slice run out (SO_SNDTIMEO:
+ * FIRST_SLICE_MS, then RING_AGAIN_MS); sched_yield() is a no-op, since
+ * every interleaving is explored anyway.  A writer with a finite write
+ * timeout may give up after any slice of send_when_room() (its deadline
+ * passed); one with timeout -1 never does.  A poll() with a finite
+ * timeout ends when the eventfd or the socket is readable, or times out
+ * while neither is.
+ *
+ * Left out: message sizes (so limit_bytes, large-datagram batches, the
+ * "buffer too small" path and running out of memory), close() and
+ * reader_gone, several threads reading one reader, the epoll descriptor
+ * handed to event loops (fd_out), EINTR, the per-writer send buffer, and
+ * spurious condition-variable wake-ups (the code re-checks after every
+ * wait anyway).
+ *
+ * Properties (run.sh), for 2 writers of 2 messages and 3 writers of 1,
+ * a kernel queue of 2, a FIFO limit of 2, a doorbell of 2:
+ *  - safety run: assertions and invalid end states.  Every message the
+ *    reader gets was sent successfully (a write that gave up is never
+ *    delivered), the messages of one writer arrive in the order sent,
+ *    none twice, and when the run ends every message sent was read.  A
+ *    read that waits for ever (wait_direct()) may end the run only when
+ *    every writer is done and nothing is queued anywhere; otherwise it,
+ *    or any other process stuck away from an end label (the drain
+ *    thread's is its poll()), is an invalid end state.
+ *  - liveness run: no non-progress cycle under weak fairness.  The
+ *    bookkeeping sent[] and got[] only grows, so any cycle is one in
+ *    which nothing is sent or read: a writer ringing and timing out for
+ *    ever, a reader timing out for ever.  The reader may be busy (not
+ *    reading at all); it comes back only when the writers are held back
+ *    by design -- the FIFO at its limit, or above half of it while the
+ *    drain thread waits for room (take() wakes it only at half) -- or
+ *    when every writer is done.  So a writer that cannot get its message
+ *    out while a busy reader still has room in its FIFO is a failure:
+ *    a lost wake-up of the drain thread.  (Run with SMALL_READER, reads
+ *    with timeout -1 or finite only and no info(), to keep it small.)
+ *
+ * MUTANT (run.sh checks that spin finds each of these):
+ *   1  drain_main() ignores an urgent ring while the FIFO is empty, as it
+ *      ignores a plain one: writers wait for a busy reader (a cycle)
+ *   2  send_when_room() rings once, not again before every slice: a
+ *      writer that the kernel woke, but whose room other writers took,
+ *      sleeps on while the drain thread sleeps too (a cycle)
+ *   3  take() never signals space_cv: the drain thread sleeps for ever
+ *      (an invalid end state)
+ *   4  the drain thread drains while a read sleeps in recv(): the read
+ *      sleeps on with messages in the FIFO, or returns a newer message
+ *      before older ones (assertions)
+ *   5  take_direct() keeps only the first datagram of a batch: loss
+ *      (assertion)
+ *   6  mailslot__reader_signal() never makes the eventfd readable: a read
+ *      in poll() sleeps on while the FIFO holds messages (assertion)
+ *   7  wait_direct() forgets bell_pending instead of ringing again: spin
+ *      finds no fault (the writer's next ring, one slice later, does the
+ *      same), so run.sh does not run it
+ */
+
+#ifndef NW
+#define NW 2            /* writers */
+#endif
+#ifndef NMSG
+#define NMSG 2          /* messages per writer (at most 8) */
+#endif
+#ifndef QLEN
+#define QLEN 2          /* kernel queue (max_dgram_qlen) */
+#endif
+#ifndef LIMIT
+#define LIMIT 2         /* FIFO limit (limit_msgs) */
+#endif
+#ifndef BELL_QLEN
+#define BELL_QLEN 2     /* doorbell's kernel queue */
+#endif
+#ifndef DRAIN_BATCH
+#define DRAIN_BATCH 1   /* DRAIN_BATCH */
+#endif
+#ifndef RX_BATCH
+#define RX_BATCH 2      /* MAILSLOT__RX_BATCH */
+#endif
+#ifndef BACKLOG_WRITES
+#define BACKLOG_WRITES 1
+#endif
+#ifndef GIVE_UP
+#define GIVE_UP 1       /* writers 1.. have a finite write timeout */
+#endif
+#ifndef MUTANT
+#define MUTANT 0
+#endif
+#ifndef SMALL_READER
+#define SMALL_READER 0  /* 1: no info(), no reads with timeout 0 */
+#endif
+
+#define RING_PLAIN  1
+#define RING_URGENT 2
+
+/* A message: writer id * 8 + sequence number. */
+#define MSG(id, seq) ((id) * 8 + (seq))
+
+chan sock = [QLEN] of { byte };
+chan q = [LIMIT] of { byte };
+byte bell_plain, bell_urgent;
+bit mu, mu_want;
+bit drain_waiting, cv_wait, direct_wait, bell_pending, ev_set;
+byte waiting;
+
+/* Bookkeeping for the properties (no counterpart in the code): bit seq
+ * of sent[id] / got[id] is set once writer id's message seq was sent
+ * successfully / read. */
+byte sent[NW], got[NW];
+byte done;            /* writers that made all their writes */
+
+#if NW == 2
+#define ALL_READ (got[0] == sent[0] && got[1] == sent[1])
+#else
+#define ALL_READ (got[0] == sent[0] && got[1] == sent[1] && got[2] == sent[2])
+#endif
+
+/* The writers are held back by design (see above). */
+#define HELD_BACK (len(q) >= LIMIT || (drain_waiting && len(q) > LIMIT / 2))
+
+/*
+ * r->mu.  Writers never touch what it guards (q, drain_waiting, cv_wait,
+ * direct_wait, bell_pending, waiting, ev_set), so the statements of a
+ * critical section up to its next use of the socket or the doorbell are
+ * one atomic step with the locking before them: that hides no
+ * interleaving.  A read waiting for the mutex gets it before the drain
+ * thread takes it again: pthread mutexes promise no order, but no
+ * scheduler lets a thread that woke from recv() wait for ever behind one
+ * that sleeps in poll() between short turns, and spin's weak fairness
+ * alone would allow that.
+ */
+#define LOCKED         mu == 0 -> mu = 1; mu_want = 0
+#define DRAIN_MAY_LOCK (mu == 0 && !mu_want)
+
+/* A message reaches the reader: check it, then forget m. */
+#define GOT_MESSAGE(m) \
+    assert(m / 8 < NW); \
+    /* sent successfully, so never a write that gave up */ \
+    assert((sent[m / 8] >> (m % 8)) & 1); \
+    /* in the order sent by that writer, none twice: nothing read from \
+     * it yet at or after this one */ \
+    assert((got[m / 8] >> (m % 8)) == 0); \
+    got[m / 8] = got[m / 8] | (1 << (m % 8)); \
+    m = 0
+
+/* ----------------------------------------------------------- writers */
+
+/* Ring the doorbell: sendto(..., MSG_DONTWAIT), dropped when it is full
+ * (ring() in writer.c, mailslot__reader_ring()). */
+#define RING(kind) \
+    if \
+    :: bell_plain + bell_urgent < BELL_QLEN -> \
+        if \
+        :: kind == RING_URGENT -> bell_urgent++ \
+        :: else -> bell_plain++ \
+        fi \
+    :: else -> skip \
+    fi
+
+/* send() of message seq, when there is room: one kernel step. */
+#define SEND(id, seq) \
+    atomic { nfull(sock) -> sock!MSG(id, seq); \
+        sent[id] = sent[id] | (1 << (seq)) }
+
+/* Wait in send() for room, ringing urgently before every slice. */
+inline send_when_room(id, seq)
+{
+#if MUTANT == 2
+    atomic { RING(RING_URGENT) };
+#endif
+    do
+    ::
+#if MUTANT != 2
+        atomic { RING(RING_URGENT) };
+#endif
+        if
+        :: SEND(id, seq) -> break
+        :: full(sock) ->      /* the RING_AGAIN_MS slice ran out */
+            if
+            :: id >= GIVE_UP -> goto gave_up   /* past the deadline */
+            :: true -> skip
+            fi
+        fi
+    od
+}
+
+/* mailslot__plat_write(), NMSG times. */
+proctype writer(byte id)
+{
+    byte seq = 0, backlog = 0;
+    bit bl;
+
+    do
+    :: seq == NMSG -> break
+    :: else ->
+        /* One non-blocking send() while there is room. */
+        if
+        :: atomic {
+               SEND(id, seq) ->
+               if
+               :: backlog > 0 -> backlog--
+               :: else -> skip
+               fi
+           } -> goto written
+        :: atomic {
+               full(sock) ->
+               bl = backlog > 0;
+               if
+               :: bl -> backlog--
+               :: else -> skip
+               fi
+           }
+        fi;
+        if
+        :: bl -> atomic { RING(RING_PLAIN); bl = 0 }
+        :: else -> skip          /* sched_yield() */
+        fi;
+        /* A blocking send() of one FIRST_SLICE_MS slice. */
+        if
+        :: SEND(id, seq) -> goto written
+        :: full(sock) -> skip
+        fi;
+        send_when_room(id, seq);
+        backlog = BACKLOG_WRITES;
+        goto written;
+gave_up:
+        backlog = BACKLOG_WRITES;   /* the write fails with "full" */
+written:
+        seq++
+    od;
+    done++
+}
+
+/* ------------------------------------------------------ drain thread */
+
+/* A read sleeps in recv() on the socket: hands off. */
+#if MUTANT == 4
+#define DIRECT_WAIT 0
+#else
+#define DIRECT_WAIT direct_wait
+#endif
+
+/* Make the eventfd readable if a read sleeps in poll() (lock held). */
+#if MUTANT == 6
+#define READER_SIGNAL skip
+#else
+#define READER_SIGNAL \
+    if \
+    :: !ev_set && waiting > 0 -> ev_set = 1 \
+    :: else -> skip \
+    fi
+#endif
+
+/*
+ * mailslot__reader_drain() with drain_one(): move datagrams from the
+ * socket into the FIFO, limit_ of them at most (0: all); more = 1 when it
+ * stopped there.  Lock held.
+ */
+inline reader_drain(limit_, more)
+{
+    do
+    :: atomic { DIRECT_WAIT || len(q) >= LIMIT -> more = 0 } -> break
+    :: atomic { limit_ != 0 && taken == limit_ && len(q) < LIMIT &&
+           !DIRECT_WAIT -> more = 1 } -> break
+    :: atomic {                             /* drain_one() */
+           (limit_ == 0 || taken < limit_) && len(q) < LIMIT &&
+           !DIRECT_WAIT && nempty(sock) -> sock?m; q!m; m = 0; taken++
+       }
+    :: atomic {
+           (limit_ == 0 || taken < limit_) && len(q) < LIMIT &&
+           !DIRECT_WAIT && empty(sock) -> more = 0
+       } -> break
+    od;
+    atomic {
+        taken = 0;
+        if
+        :: len(q) > 0 -> READER_SIGNAL
+        :: else -> skip
+        fi
+    }
+}
+
+/*
+ * clear_bell() swallows every ring, rang is the most urgent one seen; then
+ * drain_main() decides (lock held): more = 2 means "drain now".
+ */
+#if MUTANT == 1
+#define IGNORED (len(q) == 0)
+#else
+#define IGNORED (rang < RING_URGENT && len(q) == 0)
+#endif
+#define CLEAR_BELL_AND_DECIDE \
+    if \
+    :: bell_urgent > 0 -> rang = RING_URGENT \
+    :: bell_urgent == 0 && bell_plain > 0 -> rang = RING_PLAIN \
+    :: else -> rang = 0 \
+    fi; \
+    bell_urgent = 0; \
+    bell_plain = 0; \
+    if \
+    :: IGNORED -> more = 0 \
+    :: !IGNORED && DIRECT_WAIT -> \
+        bell_pending = bell_pending | (rang == RING_URGENT); \
+        more = 0 \
+    :: !IGNORED && !DIRECT_WAIT -> more = 2 \
+    fi; \
+    rang = 0
+
+/* The rest of an iteration of drain_main()'s loop. */
+inline drain_batch()
+{
+    if
+    :: more == 2 ->
+        reader_drain(DRAIN_BATCH, more);
+        if
+        :: more -> mu = 0; atomic { DRAIN_MAY_LOCK -> mu = 1 } /* yield */
+        :: else -> skip
+        fi
+    :: else -> skip
+    fi
+}
+
+proctype drain_main()
+{
+    byte more = 0, rang, m, taken;
+
+    atomic { DRAIN_MAY_LOCK -> mu = 1 };
+    do
+    :: atomic {
+           len(q) >= LIMIT ->               /* mailslot__reader_full() */
+           drain_waiting = 1; cv_wait = 1; mu = 0
+       };
+       /* pthread_cond_wait(): woken, then the mutex again */
+       atomic { cv_wait == 0 && DRAIN_MAY_LOCK -> mu = 1;
+           drain_waiting = 0; more = 1 }
+    :: atomic { len(q) < LIMIT && !more -> mu = 0 };
+end_poll:
+       /* poll() on the doorbell, then the mutex */
+       atomic { bell_plain + bell_urgent > 0 && DRAIN_MAY_LOCK -> mu = 1;
+           CLEAR_BELL_AND_DECIDE };
+       drain_batch()
+    :: atomic { len(q) < LIMIT && more -> CLEAR_BELL_AND_DECIDE };
+       drain_batch()
+    od
+}
+
+/* ------------------------------------------------------------ reader */
+
+/* take(): the FIFO's oldest message (lock held, FIFO not empty). */
+#if MUTANT == 3
+#define SIGNAL_SPACE skip
+#else
+#define SIGNAL_SPACE \
+    if \
+    :: drain_waiting && len(q) <= LIMIT / 2 -> \
+        cv_wait = 0             /* pthread_cond_signal() */ \
+    :: else -> skip \
+    fi
+#endif
+#define TAKE \
+    q?m; \
+    GOT_MESSAGE(m); \
+    if \
+    :: len(q) == 0 -> ev_set = 0  /* mailslot__reader_unsignal() */ \
+    :: else -> skip \
+    fi; \
+    SIGNAL_SPACE
+
+/* take_direct(): the FIFO is empty; receive up to want datagrams without
+ * waiting, the first for the caller, the others queued behind it.  Lock
+ * held; ok = 1 when the caller got one. */
+inline take_direct()
+{
+    if
+    :: atomic {
+           nempty(sock) -> sock?m; GOT_MESSAGE(m); ok = 1;
+           want = 1;
+           if
+           :: LIMIT >= RX_BATCH -> want = RX_BATCH  /* small datagrams */
+           :: true -> skip                          /* a large one lately */
+           fi;
+           i = 1
+       };
+        do
+        :: atomic { i == want -> i = 0; want = 0 } -> break
+        :: atomic {
+               i < want && nempty(sock) -> sock?m;
+#if MUTANT != 5
+               q!m;
+#endif
+               m = 0; i++
+           }
+        :: atomic { i < want && empty(sock) -> i = 0; want = 0 } -> break
+        od;
+        atomic {
+            if
+            :: len(q) > 0 -> READER_SIGNAL
+            :: else -> skip
+            fi
+        }
+    :: empty(sock) -> skip
+    fi
+}
+
+/* wait_direct(): a read with timeout -1 sleeps in recv() on the socket
+ * (lock held on entry and on return). */
+inline wait_direct()
+{
+    atomic { direct_wait = 1; mu = 0 };
+    if
+    :: sock?m
+    :: atomic { done == NW && empty(sock) } ->
+        /* Nothing will come any more: the read sleeps for ever, which is
+         * right only if nothing is queued anywhere. */
+        assert(len(q) == 0 && ALL_READ);
+        goto finished
+    fi;
+    mu_want = 1;
+    atomic {
+        LOCKED;
+        direct_wait = 0;
+        if
+#if MUTANT == 7
+        :: bell_pending -> bell_pending = 0
+#else
+        :: bell_pending -> bell_pending = 0; RING(RING_URGENT)
+#endif
+        :: else -> skip
+        fi;
+        GOT_MESSAGE(m)
+    }
+}
+
+/* wait_event(): a read with a finite timeout sleeps in poll() on the
+ * eventfd and the socket (lock held on entry and on return). */
+inline wait_event()
+{
+    atomic { waiting++; mu = 0 };
+    if
+    :: ev_set || nempty(sock) -> skip
+    :: !ev_set && empty(sock) -> expired = 1   /* timed out */
+    fi;
+    mu_want = 1;
+    /* Whatever the drain thread queued meanwhile made the eventfd
+     * readable, so that poll() did not sleep on (a finite timeout would
+     * hide that miss). */
+    atomic { LOCKED; assert(len(q) == 0 || ev_set); waiting-- }
+}
+
+/* mailslot__plat_read_ex(): forever is timeout -1; expired, a finite
+ * timeout whose deadline passed. */
+inline plat_read()
+{
+    mu_want = 1;
+    atomic { LOCKED };
+    do
+    :: atomic { len(q) > 0 -> TAKE } -> break
+    :: atomic { len(q) == 0 -> skip };
+        take_direct();
+        if
+        :: ok -> break
+        :: atomic { !ok && forever } -> wait_direct(); break
+        :: atomic { !ok && !forever && expired } -> break /* ETIMEOUT */
+        :: atomic { !ok && !forever && !expired } -> wait_event()
+        fi
+    od;
+    atomic { ok = 0; forever = 0; expired = 0; mu = 0 }
+}
+
+/* mailslot__plat_info() */
+inline plat_info()
+{
+    mu_want = 1;
+    atomic { LOCKED };
+    reader_drain(0, more);
+    mu = 0
+}
+
+/* A thread that reads in a loop, sometimes asks info(), and is sometimes
+ * busy elsewhere. */
+proctype reader()
+{
+    bit forever, expired, ok, more, busy, info;
+    byte m, i, want, taken;
+
+    do
+    :: atomic { done == NW && ALL_READ } -> break
+    :: else ->
+        /* Busy: not reading until the writers are held back by design
+         * or done (a shorter pause is any interleaving).  Then perhaps
+         * info(), then a read with timeout -1, 0 or finite. */
+        atomic {
+            if
+            :: busy = 1
+            :: skip
+            fi;
+#if !SMALL_READER
+            if
+            :: info = 1
+            :: skip
+            fi;
+#endif
+            if
+            :: forever = 1
+#if !SMALL_READER
+            :: expired = 1                     /* timeout 0 */
+#endif
+            :: skip                            /* a finite timeout */
+            fi
+        };
+        if
+        :: atomic { busy -> HELD_BACK || done == NW; busy = 0 }
+        :: else -> skip
+        fi;
+        if
+        :: atomic { info -> info = 0 }; plat_info()
+        :: else -> skip
+        fi;
+        plat_read()
+    od;
+finished:
+    assert(len(q) == 0 && len(sock) == 0);
+    assert(ALL_READ)
+}
+
+init {
+    byte k;
+
+    atomic {
+        run drain_main();
+        run reader();
+        k = 0;
+        do
+        :: k < NW -> run writer(k); k++
+        :: else -> break
+        od
+    }
+}

@@ -1,6 +1,6 @@
 # mailslot_read_sources(BACKEND SOURCES_VAR DEFINES_VAR LIBRARIES_VAR)
 # reads core/sources.txt, the one list of the core's sources (see its
-# header), and sets the three variables for BACKEND ("posix" or "windows"):
+# header), and sets the three variables for BACKEND ("linux" or "windows"):
 # the source files (absolute paths), the macros and the system libraries.
 function(mailslot_read_sources backend sources_var defines_var libs_var)
   set(_core ${PROJECT_SOURCE_DIR}/core)

@@ -86,7 +86,7 @@ class sdist_with_core(sdist):
 
 
 SOURCES, MACROS, LIBRARIES = read_sources(
-    "windows" if sys.platform == "win32" else "posix")
+    "windows" if sys.platform == "win32" else "linux")
 
 extension = Extension(
     "mailslot._mailslot",

@@ -1,6 +1,6 @@
 /*
  * cp1252.c -- windows-1252: the "cp1252" encoding on every platform, and
- * the POSIX meaning of "ansi" (posix/ansi.c; a Windows build's "ansi" is
+ * the POSIX meaning of "ansi" (linux/ansi.c; a Windows build's "ansi" is
  * the active code page, win/ansi_win.c).
  *
  * Bytes 0x00-0x7F and 0xA0-0xFF are the same as Unicode (Latin-1).  In

@@ -2,7 +2,7 @@
  * The platform contract: what a backend must implement.
  *
  * The shared code (api.c) checks arguments, parses names and fills in
- * option defaults, then calls these functions.  Each backend (the files in posix/
+ * option defaults, then calls these functions.  Each backend (the files in linux/
  * and win/) implements all of them with the same names; CMake compiles
  * exactly one backend, so the shared code never needs #ifdef.
  *

@@ -42,7 +42,7 @@ uint32_t mailslot__upcase(uint32_t cp);
 
 /*
  * The ANSI code page, kept behind two functions so that a backend can
- * supply its own file: POSIX's (posix/ansi.c) is windows-1252; Windows'
+ * supply its own file: Linux's (linux/ansi.c) is windows-1252; Windows'
  * is the active code page.  Sequences are up to MAILSLOT__ANSI_MAX bytes, so double-byte code
  * pages fit the same contract.
  */

@@ -29,7 +29,7 @@
 #include "mailslot.h"
 #include "nbt.h"
 #include "platform.h"
-#include "posix.h"
+#include "linux.h"
 
 #define MAX_DEST 16
 

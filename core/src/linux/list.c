@@ -12,7 +12,7 @@
 
 #include "mailslot.h"
 #include "platform.h"
-#include "posix.h"
+#include "linux.h"
 
 /* Append the display name of the slot behind info file PATH, if live. */
 static int

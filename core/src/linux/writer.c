@@ -1,5 +1,5 @@
 /*
- * The POSIX writer: a datagram socket connected to the reader's socket.
+ * The Linux writer: a datagram socket connected to the reader's socket.
  * One write is one send(), so a message arrives whole or not at all.
  * Being connected means a reader that closes or dies is noticed on the
  * next write (EPIPE / ECONNREFUSED), even if a new reader took the name.
@@ -24,7 +24,7 @@
 
 #include "mailslot.h"
 #include "platform.h"
-#include "posix.h"
+#include "linux.h"
 
 /* Enough send buffer for one message of the largest size. */
 #define SNDBUF (2u * MAILSLOT__POSIX_MAX_MESSAGE + 4096u)

@@ -1,5 +1,5 @@
 /*
- * Internal to the POSIX backend: the reader's state, shared by reader.c
+ * Internal to the Linux backend: the reader's state, shared by reader.c
  * (its life: create, drain thread, close) and read.c (reading and info).
  * Every field is guarded by MU except the immutable ones set at create.
  */
@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "mailslot.h"
-#include "posix.h"
+#include "linux.h"
 #include "queue.h"
 
 struct mailslot_reader {

@@ -1,5 +1,5 @@
 /*
- * The POSIX reader: an AF_UNIX datagram socket bound in the slot directory,
+ * The Linux reader: an AF_UNIX datagram socket bound in the slot directory,
  * read directly by mailslot_read(), plus a drain thread for slow readers.
  *
  * Why the thread: the kernel queues at most net.unix.max_dgram_qlen (10 by
@@ -46,7 +46,7 @@
 
 #include "mailslot.h"
 #include "platform.h"
-#include "posix.h"
+#include "linux.h"
 #include "queue.h"
 #include "reader.h"
 

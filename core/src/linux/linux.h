@@ -1,9 +1,9 @@
 /*
- * Internal to the POSIX backend: the slot directory, file names of slots,
+ * Internal to the Linux backend: the slot directory, file names of slots,
  * and the one errno translation.
  */
-#ifndef MAILSLOT_POSIX_H
-#define MAILSLOT_POSIX_H
+#ifndef MAILSLOT_LINUX_H
+#define MAILSLOT_LINUX_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -93,7 +93,7 @@ int mailslot__info_parse(const char *buf, size_t len, uint32_t *max_size,
  * The relay ("mailslot bridge") sends from a socket bound to this file in
  * the slot directory.  Only the directory's owner (and root) can create
  * it, so a datagram whose sender address is this path carries an origin
- * header the reader may believe (sink.c writes it, the reader parses it).
+ * header the reader may believe (sink.c writes it, recv.c parses it).
  */
 #define MAILSLOT__RELAY_SOCK "relay.sock"
 #define MAILSLOT__RELAY_LOCK "relay.lock"

@@ -18,7 +18,7 @@
 
 #include "mailslot.h"
 #include "platform.h"
-#include "posix.h"
+#include "linux.h"
 
 static const char *
 shared_root(void)

@@ -12,7 +12,7 @@
 
 #include "mailslot.h"
 #include "platform.h"
-#include "posix.h"
+#include "linux.h"
 #include "queue.h"
 #include "reader.h"
 

@@ -1,0 +1,159 @@
+/*
+ * The relay's sink on Linux: "mailslot bridge" delivers each message to
+ * the reader's socket like a local writer, but from a socket bound to
+ * "relay.sock" in the slot directory, with the origin header (recv.c) in
+ * front of the message.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "mailslot.h"
+#include "nbt.h"
+#include "platform.h"
+#include "linux.h"
+
+struct mailslot__sink {
+    int sock;
+    int lockfd;
+    char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    unsigned char buf[MAILSLOT__ORIGIN_WIRE + MAILSLOT__NBT_SMB_MAX];
+};
+
+static int
+bind_relay(struct mailslot__sink *s)
+{
+    struct sockaddr_un sa;
+    int n;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    n = snprintf(sa.sun_path, sizeof sa.sun_path, "%s/" MAILSLOT__RELAY_SOCK,
+        s->dir);
+    if (n < 0 || (size_t)n >= sizeof sa.sun_path)
+        return mailslot__os_fail(ENAMETOOLONG);
+    /* We hold the lock, so a socket file left here is a dead relay's. */
+    if (unlink(sa.sun_path) != 0 && errno != ENOENT)
+        return mailslot__os_fail(errno);
+    s->sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (s->sock < 0)
+        return mailslot__os_fail(errno);
+    if (bind(s->sock, (struct sockaddr *)&sa, sizeof sa) != 0)
+        return mailslot__os_fail(errno);
+    return 0;
+}
+
+static int
+lock_relay(struct mailslot__sink *s)
+{
+    char path[sizeof s->dir + 16];
+
+    snprintf(path, sizeof path, "%s/" MAILSLOT__RELAY_LOCK, s->dir);
+    s->lockfd = mailslot__open_regular(AT_FDCWD, path, O_RDWR | O_CREAT,
+        0600);
+    if (s->lockfd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG)) {
+        mailslot__set_os_error(errno);
+        return MAILSLOT_EUNSAFE;
+    }
+    if (s->lockfd < 0)
+        return mailslot__os_fail(errno);
+    if (flock(s->lockfd, LOCK_EX | LOCK_NB) != 0) {
+        mailslot__set_os_error(errno);
+        return errno == EWOULDBLOCK ? MAILSLOT_EEXISTS
+                                    : mailslot__os_fail(errno);
+    }
+    return 0;
+}
+
+int
+mailslot__plat_sink_open(mailslot__sink **out)
+{
+    struct mailslot__sink *s = calloc(1, sizeof *s);
+    int rc;
+
+    if (s == NULL)
+        return mailslot__os_fail(ENOMEM);
+    s->sock = s->lockfd = -1;
+    rc = mailslot__slot_dir(1, s->dir, sizeof s->dir);
+    if (rc == 0)
+        rc = lock_relay(s);
+    if (rc == 0)
+        rc = bind_relay(s);
+    if (rc != 0) {
+        mailslot__plat_sink_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+int
+mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
+    const void *data, size_t len, const mailslot_origin *origin)
+{
+    mailslot__slot_paths paths;
+    struct sockaddr_un sa, bell;
+    uint32_t max;
+    ssize_t n;
+    int rc = mailslot__slot_paths_for(name, 0, &paths);
+
+    if (rc != 0)
+        return rc;
+    if (len > MAILSLOT__NBT_SMB_MAX)
+        return mailslot__os_fail(EMSGSIZE);
+    max = mailslot__reader_max_size(paths.info);
+    if (max != 0 && len > max) {
+        mailslot__set_os_error(0);
+        return MAILSLOT_ETOOBIG;
+    }
+    mailslot__origin_pack(origin, s->buf);
+    if (len > 0)
+        memcpy(s->buf + MAILSLOT__ORIGIN_WIRE, data, len);
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, paths.sock, strlen(paths.sock) + 1);
+    memset(&bell, 0, sizeof bell);
+    bell.sun_family = AF_UNIX;
+    memcpy(bell.sun_path, paths.bell, strlen(paths.bell) + 1);
+    n = sendto(s->sock, s->buf, MAILSLOT__ORIGIN_WIRE + len,
+        MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
+    if (n < 0 && errno == EAGAIN) {
+        /* A full kernel queue: ring the reader's doorbell urgently, as a
+         * waiting local writer does (a plain ring is served only while
+         * the reader's FIFO already holds messages, so a busy reader's
+         * drain thread would sleep through it), and let relay.c try again
+         * later rather than wait here: other slots must not wait for this
+         * one. */
+        sendto(s->sock, "!", 1, MSG_NOSIGNAL | MSG_DONTWAIT,
+            (struct sockaddr *)&bell, sizeof bell);
+        mailslot__set_os_error(EAGAIN);
+        return MAILSLOT_EFULL;
+    }
+    if (n < 0)
+        return mailslot__os_fail(errno);
+    return 0;
+}
+
+void
+mailslot__plat_sink_free(mailslot__sink *s)
+{
+    char path[sizeof s->dir + 16];
+
+    if (s == NULL)
+        return;
+    if (s->sock >= 0) {
+        snprintf(path, sizeof path, "%s/" MAILSLOT__RELAY_SOCK, s->dir);
+        unlink(path);
+        close(s->sock);
+    }
+    if (s->lockfd >= 0)
+        close(s->lockfd);
+    free(s);
+}

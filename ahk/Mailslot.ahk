@@ -39,14 +39,21 @@ class Mailslot {
     ; 0 = do not wait (Windows' default), -1 = forever.  ENCODING: what the
     ; writers send, for Read, TryRead and OnMessage: "auto" (recognise
     ; UTF-8, UTF-16LE and ANSI), "UTF-8", "UTF-16LE", "ANSI" or "CP1252";
-    ; a named encoding is never second-guessed.
-    static Create(name, maxSize := 0, timeout := 0, encoding := "auto") {
+    ; a named encoding is never second-guessed.  ACCESS: who may write,
+    ; "user" or "all" (on Windows both mean the system's own rule: local
+    ; processes may write); "group:NAME" is for Linux and throws
+    ; not_supported here.
+    static Create(name, maxSize := 0, timeout := 0, encoding := "auto"
+        , access := "user") {
         this._Load()
         enc := this._EncodingCode(encoding)
         opts := Buffer(DllCall("mailslot\mailslot_options_size", "UPtr"), 0)
         DllCall("mailslot\mailslot_options_init", "Ptr", opts)
         NumPut("UInt", maxSize, opts, this._Offset("options.max_message_size"))
         NumPut("Int", timeout, opts, this._Offset("options.read_timeout_ms"))
+        who := Buffer(StrPut(access, "UTF-8"))
+        StrPut(access, who, "UTF-8")
+        NumPut("Ptr", who.Ptr, opts, this._Offset("options.access"))
         r := 0
         rc := DllCall("mailslot\mailslot_create_w", "WStr", name, "Ptr", opts
             , "Ptr*", &r, "Int")

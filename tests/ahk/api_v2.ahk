@@ -121,6 +121,16 @@ Check(Throws(() => Mailslot.Create("bad|name"), ValueError, "invalid_name")
     , "a bad name throws ValueError")
 Check(Throws(() => Mailslot.Create(NewName(), 0, 0, "klingon"), ValueError)
     , "an unknown encoding throws ValueError")
+; access: "all" is Windows' own rule; a group is for Linux.
+sname := NewName()
+shared := Mailslot.Create(sname, 0, 250, "auto", "all")
+Mailslot.Send(sname, "to all")
+Check(shared.Read() = "to all", "Create with access all: a working slot")
+shared.Close()
+Check(Throws(() => Mailslot.Create(NewName(), 0, 0, "auto", "group:staff")
+    , Mailslot.Error, "not_supported"), "access group: throws not_supported")
+Check(Throws(() => Mailslot.Create(NewName(), 0, 0, "auto", "everyone")
+    , ValueError, "invalid_argument"), "a bad access throws ValueError")
 
 ; A writer: Write and WriteBytes return the bytes, Close, then ValueError.
 w := Mailslot.Open(name)

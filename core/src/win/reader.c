@@ -127,8 +127,11 @@ mailslot__plat_create(const mailslot__name *name,
 
     /* Windows decides who may open a mailslot by its own rules (local
      * processes may write); a group of writers is a POSIX option. */
-    if (mailslot__access_parse(opts->access, NULL) == MAILSLOT__ACCESS_GROUP)
+    if (mailslot__access_parse(opts->access, NULL) ==
+        MAILSLOT__ACCESS_GROUP) {
+        mailslot__set_os_error(0);
         return MAILSLOT_ENOTSUP;
+    }
     r = new_reader(name, opts);
     if (r == NULL)
         return mailslot__win_fail(ERROR_NOT_ENOUGH_MEMORY,

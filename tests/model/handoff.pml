@@ -11,33 +11,30 @@
  *                         bounded FIFO of datagrams, QLEN of them
  *                         (net.unix.max_dgram_qlen)
  *   q                     the reader's FIFO, r->q; LIMIT is r->limit_msgs
- *   bell_plain,           the doorbell socket's queue, r->bell: how many
- *   bell_urgent           0-byte (plain) and 1-byte (urgent) rings it holds,
- *                         BELL_QLEN at most (a ring sent to a full doorbell
- *                         is dropped: MSG_DONTWAIT)
- *   RING_PLAIN/URGENT     RING_PLAIN/RING_URGENT, what clear_bell() returns
+ *   bell                  the doorbell socket's queue, r->bell: how many
+ *                         rings it holds, BELL_QLEN at most (a ring sent to
+ *                         a full doorbell is dropped: MSG_DONTWAIT)
  *   mu                    r->mu; LOCKED / DRAIN_MAY_LOCK take it
  *   mu_want               a read waits for r->mu (see LOCKED below)
  *   drain_waiting         r->drain_waiting
  *   cv_wait               the drain thread is in space_cv's wait set
  *                         (pthread_cond_wait(); pthread_cond_signal()
  *                         empties it)
- *   direct_wait           r->direct_wait
- *   bell_pending          r->bell_pending
- *   waiting               r->waiting (reads asleep in poll())
+ *   direct_wait           r->direct_wait (read state DIRECT_WAIT)
+ *   waiting               r->waiting (reads asleep in poll(): POLL_WAIT)
  *   ev_set                r->ev_set (the eventfd is readable)
- *   more, rang            the locals of drain_main(); more == 2 is "go on
- *                         to mailslot__reader_drain()"
+ *   drain_now             the local of drain_main()
  *   backlog, bl           w->backlog and the local backlog of
  *                         mailslot__plat_write(); BACKLOG_WRITES scaled down
- *   proctype writer       mailslot__plat_write() called NMSG times
- *   inline send_when_room send_when_room()
- *   RING(kind)            ring() (writer.c) and mailslot__reader_ring()
+ *   proctype writer       mailslot__plat_write() called NMSG times (states
+ *                         SEND, GIVE_WAY, RING_NOW, RINGING of reader.c)
+ *   inline send_when_room send_when_room() (RINGING)
+ *   RING                  ring() (writer.c)
  *   SEND(id, seq)         a send() that finds room
  *   proctype drain_main   drain_main(); label end_poll is its poll()
- *   CLEAR_BELL_AND_DECIDE clear_bell() and the tests after it
- *   inline drain_batch    the call of mailslot__reader_drain(r,
- *                         DRAIN_BATCH) in drain_main()
+ *                         (DRAIN_ASLEEP), the cv wait DRAIN_FULL, the rest
+ *                         DRAIN_MOVING
+ *   CLEAR_BELL            clear_bell()
  *   inline reader_drain   mailslot__reader_drain() with drain_one()
  *   READER_SIGNAL         mailslot__reader_signal()
  *   proctype reader       a thread calling mailslot_read() in a loop,
@@ -45,9 +42,11 @@
  *                         busy elsewhere
  *   inline plat_read      mailslot__plat_read_ex()
  *   TAKE                  take(), with mailslot__reader_unsignal()
- *   inline take_direct    take_direct() (a batch of RX_BATCH at most)
- *   inline wait_direct    wait_direct() (a read with timeout -1)
- *   inline wait_event     wait_event() (a read with a finite timeout)
+ *   inline take_direct    take_direct() (a batch of RX_BATCH at most; TAKE)
+ *   inline wait_direct    wait_direct() (a read with timeout -1:
+ *                         DIRECT_WAIT)
+ *   inline wait_event     wait_event() (a read with a finite timeout:
+ *                         POLL_WAIT)
  *   inline plat_info      mailslot__plat_info()
  *
  * Time is not modelled.  A send() that waits for room ends either with
@@ -90,8 +89,9 @@
  *    with timeout -1 or finite only and no info(), to keep it small.)
  *
  * MUTANT (run.sh checks that spin finds each of these):
- *   1  drain_main() ignores an urgent ring while the FIFO is empty, as it
- *      ignores a plain one: writers wait for a busy reader (a cycle)
+ *   1  drain_main() ignores a ring while the FIFO is empty (leaving the
+ *      socket to a reader that seems to keep up): writers wait for a
+ *      busy reader (a cycle)
  *   2  send_when_room() rings once, not again before every slice: a
  *      writer that the kernel woke, but whose room other writers took,
  *      sleeps on while the drain thread sleeps too (a cycle)
@@ -104,9 +104,6 @@
  *      (assertion)
  *   6  mailslot__reader_signal() never makes the eventfd readable: a read
  *      in poll() sleeps on while the FIFO holds messages (assertion)
- *   7  wait_direct() forgets bell_pending instead of ringing again: spin
- *      finds no fault (the writer's next ring, one slice later, does the
- *      same), so run.sh does not run it
  */
 
 #ifndef NW
@@ -124,9 +121,6 @@
 #ifndef BELL_QLEN
 #define BELL_QLEN 2     /* doorbell's kernel queue */
 #endif
-#ifndef DRAIN_BATCH
-#define DRAIN_BATCH 1   /* DRAIN_BATCH */
-#endif
 #ifndef RX_BATCH
 #define RX_BATCH 2      /* MAILSLOT__RX_BATCH */
 #endif
@@ -143,17 +137,14 @@
 #define SMALL_READER 0  /* 1: no info(), no reads with timeout 0 */
 #endif
 
-#define RING_PLAIN  1
-#define RING_URGENT 2
-
 /* A message: writer id * 8 + sequence number. */
 #define MSG(id, seq) ((id) * 8 + (seq))
 
 chan sock = [QLEN] of { byte };
 chan q = [LIMIT] of { byte };
-byte bell_plain, bell_urgent;
+byte bell;
 bit mu, mu_want;
-bit drain_waiting, cv_wait, direct_wait, bell_pending, ev_set;
+bit drain_waiting, cv_wait, direct_wait, ev_set;
 byte waiting;
 
 /* Bookkeeping for the properties (no counterpart in the code): bit seq
@@ -173,7 +164,7 @@ byte done;            /* writers that made all their writes */
 
 /*
  * r->mu.  Writers never touch what it guards (q, drain_waiting, cv_wait,
- * direct_wait, bell_pending, waiting, ev_set), so the statements of a
+ * direct_wait, waiting, ev_set), so the statements of a
  * critical section up to its next use of the socket or the doorbell are
  * one atomic step with the locking before them: that hides no
  * interleaving.  A read waiting for the mutex gets it before the drain
@@ -199,14 +190,10 @@ byte done;            /* writers that made all their writes */
 /* ----------------------------------------------------------- writers */
 
 /* Ring the doorbell: sendto(..., MSG_DONTWAIT), dropped when it is full
- * (ring() in writer.c, mailslot__reader_ring()). */
-#define RING(kind) \
+ * (ring() in writer.c). */
+#define RING \
     if \
-    :: bell_plain + bell_urgent < BELL_QLEN -> \
-        if \
-        :: kind == RING_URGENT -> bell_urgent++ \
-        :: else -> bell_plain++ \
-        fi \
+    :: bell < BELL_QLEN -> bell++ \
     :: else -> skip \
     fi
 
@@ -215,16 +202,16 @@ byte done;            /* writers that made all their writes */
     atomic { nfull(sock) -> sock!MSG(id, seq); \
         sent[id] = sent[id] | (1 << (seq)) }
 
-/* Wait in send() for room, ringing urgently before every slice. */
+/* Wait in send() for room, ringing before every slice (RINGING). */
 inline send_when_room(id, seq)
 {
 #if MUTANT == 2
-    atomic { RING(RING_URGENT) };
+    atomic { RING };
 #endif
     do
     ::
 #if MUTANT != 2
-        atomic { RING(RING_URGENT) };
+        atomic { RING };
 #endif
         if
         :: SEND(id, seq) -> break
@@ -265,8 +252,8 @@ proctype writer(byte id)
            }
         fi;
         if
-        :: bl -> atomic { RING(RING_PLAIN); bl = 0 }
-        :: else -> skip          /* sched_yield() */
+        :: bl -> atomic { RING; bl = 0 }     /* RING_NOW */
+        :: else -> skip          /* GIVE_WAY: sched_yield() */
         fi;
         /* A blocking send() of one FIRST_SLICE_MS slice. */
         if
@@ -306,26 +293,20 @@ written:
 
 /*
  * mailslot__reader_drain() with drain_one(): move datagrams from the
- * socket into the FIFO, limit_ of them at most (0: all); more = 1 when it
- * stopped there.  Lock held.
+ * socket into the FIFO until it is empty, the FIFO is full, or a read
+ * sleeps in recv().  Lock held.
  */
-inline reader_drain(limit_, more)
+inline reader_drain()
 {
     do
-    :: atomic { DIRECT_WAIT || len(q) >= LIMIT -> more = 0 } -> break
-    :: atomic { limit_ != 0 && taken == limit_ && len(q) < LIMIT &&
-           !DIRECT_WAIT -> more = 1 } -> break
+    :: atomic { DIRECT_WAIT || len(q) >= LIMIT } -> break
     :: atomic {                             /* drain_one() */
-           (limit_ == 0 || taken < limit_) && len(q) < LIMIT &&
-           !DIRECT_WAIT && nempty(sock) -> sock?m; q!m; m = 0; taken++
+           len(q) < LIMIT && !DIRECT_WAIT && nempty(sock) -> sock?m; q!m;
+           m = 0
        }
-    :: atomic {
-           (limit_ == 0 || taken < limit_) && len(q) < LIMIT &&
-           !DIRECT_WAIT && empty(sock) -> more = 0
-       } -> break
+    :: atomic { len(q) < LIMIT && !DIRECT_WAIT && empty(sock) } -> break
     od;
     atomic {
-        taken = 0;
         if
         :: len(q) > 0 -> READER_SIGNAL
         :: else -> skip
@@ -333,67 +314,45 @@ inline reader_drain(limit_, more)
     }
 }
 
-/*
- * clear_bell() swallows every ring, rang is the most urgent one seen; then
- * drain_main() decides (lock held): more = 2 means "drain now".
- */
-#if MUTANT == 1
-#define IGNORED (len(q) == 0)
-#else
-#define IGNORED (rang < RING_URGENT && len(q) == 0)
-#endif
-#define CLEAR_BELL_AND_DECIDE \
-    if \
-    :: bell_urgent > 0 -> rang = RING_URGENT \
-    :: bell_urgent == 0 && bell_plain > 0 -> rang = RING_PLAIN \
-    :: else -> rang = 0 \
-    fi; \
-    bell_urgent = 0; \
-    bell_plain = 0; \
-    if \
-    :: IGNORED -> more = 0 \
-    :: !IGNORED && DIRECT_WAIT -> \
-        bell_pending = bell_pending | (rang == RING_URGENT); \
-        more = 0 \
-    :: !IGNORED && !DIRECT_WAIT -> more = 2 \
-    fi; \
-    rang = 0
+/* clear_bell() swallows every ring (lock held). */
+#define CLEAR_BELL bell = 0
 
-/* The rest of an iteration of drain_main()'s loop. */
-inline drain_batch()
+/* DRAIN_MOVING: swallow the rings, then drain; mutant 1 leaves the socket
+ * alone while the FIFO is empty. */
+inline drain_moving()
 {
+    atomic { CLEAR_BELL; drain_now = 0 };
+#if MUTANT == 1
     if
-    :: more == 2 ->
-        reader_drain(DRAIN_BATCH, more);
-        if
-        :: more -> mu = 0; atomic { DRAIN_MAY_LOCK -> mu = 1 } /* yield */
-        :: else -> skip
-        fi
-    :: else -> skip
+    :: len(q) == 0 -> skip
+    :: else -> reader_drain()
     fi
+#else
+    reader_drain()
+#endif
 }
 
 proctype drain_main()
 {
-    byte more = 0, rang, m, taken;
+    bit drain_now = 0;
+    byte m;
 
     atomic { DRAIN_MAY_LOCK -> mu = 1 };
     do
     :: atomic {
-           len(q) >= LIMIT ->               /* mailslot__reader_full() */
+           len(q) >= LIMIT ->               /* DRAIN_FULL */
            drain_waiting = 1; cv_wait = 1; mu = 0
        };
        /* pthread_cond_wait(): woken, then the mutex again */
        atomic { cv_wait == 0 && DRAIN_MAY_LOCK -> mu = 1;
-           drain_waiting = 0; more = 1 }
-    :: atomic { len(q) < LIMIT && !more -> mu = 0 };
+           drain_waiting = 0; drain_now = 1 }
+    :: atomic { len(q) < LIMIT && !drain_now -> mu = 0 };
 end_poll:
-       /* poll() on the doorbell, then the mutex */
-       atomic { bell_plain + bell_urgent > 0 && DRAIN_MAY_LOCK -> mu = 1;
-           CLEAR_BELL_AND_DECIDE };
-       drain_batch()
-    :: atomic { len(q) < LIMIT && more -> CLEAR_BELL_AND_DECIDE };
-       drain_batch()
+       /* DRAIN_ASLEEP: poll() on the doorbell, then the mutex */
+       atomic { bell > 0 && DRAIN_MAY_LOCK -> mu = 1 };
+       drain_moving()
+    :: atomic { len(q) < LIMIT && drain_now };
+       drain_moving()
     od
 }
 
@@ -472,14 +431,6 @@ inline wait_direct()
     atomic {
         LOCKED;
         direct_wait = 0;
-        if
-#if MUTANT == 7
-        :: bell_pending -> bell_pending = 0
-#else
-        :: bell_pending -> bell_pending = 0; RING(RING_URGENT)
-#endif
-        :: else -> skip
-        fi;
         GOT_MESSAGE(m)
     }
 }
@@ -525,7 +476,7 @@ inline plat_info()
 {
     mu_want = 1;
     atomic { LOCKED };
-    reader_drain(0, more);
+    reader_drain();
     mu = 0
 }
 
@@ -533,8 +484,8 @@ inline plat_info()
  * busy elsewhere. */
 proctype reader()
 {
-    bit forever, expired, ok, more, busy, info;
-    byte m, i, want, taken;
+    bit forever, expired, ok, busy, info;
+    byte m, i, want;
 
     do
     :: atomic { done == NW && ALL_READ } -> break

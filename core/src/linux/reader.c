@@ -4,33 +4,90 @@
  *
  * Why the thread: the kernel queues at most net.unix.max_dgram_qlen (10 by
  * default) datagrams per socket and then makes writers wait, but Windows
- * writers never wait for a slow reader.  A writer whose send finds the
- * kernel queue full waits in send() a short slice (a reader that keeps up
- * makes room sooner), then rings the slot's doorbell (a second datagram
- * socket, "<hash>.bell"); the drain thread, asleep on the doorbell, moves
- * every pending datagram into the reader's own FIFO, which frees the
- * kernel queue at once.  While that backlog lasts, the writer rings as
- * soon as it finds the queue full, without waiting first.
- * So writers run at full speed until the FIFO reaches its limits
- * (options.queue_limit_*); then the thread stops draining and writers
- * wait, up to their write timeout, then fail "full".  A reader that keeps
- * up never wakes the thread: it receives straight from the socket, as a
- * plain datagram program would.
+ * writers never wait for a slow reader.  A writer that finds the kernel
+ * queue full for a short slice rings the slot's doorbell (a second
+ * datagram socket, "<hash>.bell"), and the drain thread moves the
+ * socket's datagrams into the reader's own FIFO (r->q), which frees the
+ * kernel queue at once.  Writers so run at full speed until the FIFO
+ * reaches its limits (options.queue_limit_*); then they wait, up to their
+ * write timeout, and fail "full".  A reader that keeps up never wakes the
+ * thread: it receives straight from the socket, as a plain datagram
+ * program would.
  *
- * Every receive happens under the lock and the FIFO always holds older
- * messages than the socket, so the order of arrival is kept.  info() drains
- * the socket into the FIFO before it looks, so its count is exact.
+ * The hand-off, as a state machine.  tests/model/handoff.pml checks it
+ * (with these names) for loss, duplication, reordering and lost wake-ups.
  *
- * An eventfd is readable while the FIFO is non-empty (or the reader is
- * closed), once anyone watches it.  Reads with a finite timeout sleep in
- * poll() on it and on the socket; event loops get an epoll descriptor
- * that watches both.
+ * Writer (writer.c, mailslot__plat_write(); no lock, nothing shared with
+ * the reader but the two sockets):
+ *   SEND       send(MSG_DONTWAIT).  Room: done.  Full: GIVE_WAY, or
+ *              RING_NOW while backlog > 0.
+ *   GIVE_WAY   sched_yield(), then a blocking send() of FIRST_SLICE_MS:
+ *              a reader that keeps up makes room in that time.
+ *   RING_NOW   ring, then the same blocking send().
+ *   RINGING    still full: ring, blocking send() of RING_AGAIN_MS, again
+ *              until room or the write timeout (then "full").  Leaving it
+ *              sets backlog = BACKLOG_WRITES: the reader fell behind, so
+ *              the next full queues ring at once.
+ * Drain thread (drain_main()):
+ *   DRAIN_ASLEEP  in poll() on the doorbell, without the lock.
+ *   DRAIN_MOVING  lock held: swallow every ring, then move datagrams from
+ *                 the socket into the FIFO until the socket is empty, the
+ *                 FIFO is at its limits, or direct_wait is set.
+ *   DRAIN_FULL    drain_waiting: asleep on space_cv, FIFO at its limits;
+ *                 take() wakes it once the FIFO is half empty, and it
+ *                 goes to DRAIN_MOVING without waiting for a ring.
+ * Read (read.c, mailslot__plat_read_ex(); several threads may read):
+ *   TAKE         lock held: the FIFO's oldest message, else take_direct():
+ *                receive from the socket without waiting (up to
+ *                MAILSLOT__RX_BATCH small datagrams; the first to the
+ *                caller, the rest queued in the FIFO).
+ *   DIRECT_WAIT  timeout -1, nothing anywhere: direct_wait = 1, asleep in
+ *                a blocking recv() on the socket, without the lock.  One
+ *                read at a time; others use POLL_WAIT.
+ *   POLL_WAIT    finite timeout: waiting++, asleep in poll() on the
+ *                eventfd and the socket, without the lock.
+ *
+ * Who touches what.  r->mu guards every mutable field (the FIFO,
+ * closed/busy, ev_set, fd_out, waiting, drain_waiting, direct_wait,
+ * batch_big, lost, timeout_ms); the descriptors, limits and names are set
+ * at create and never change.  There is no other lock.  scratch and the
+ * batch area belong to whoever may receive from the socket (below).
+ *
+ * Invariants:
+ *  1. Only one thread receives from r->sock at a time: a holder of r->mu
+ *     while direct_wait is 0, or the one read in DIRECT_WAIT, which set
+ *     direct_wait under the lock and clears it under the lock.
+ *  2. Every message in the FIFO is older than every message in the socket
+ *     (the FIFO is filled only from the socket's head, by the one
+ *     receiver of 1), so the order of arrival is kept; info() drains the
+ *     socket before it counts, so its count is exact.
+ *  3. While anyone watches the eventfd (fd_out, waiting > 0, closed),
+ *     ev_set is 1 exactly when the FIFO is non-empty or the reader is
+ *     closed: whoever queues calls mailslot__reader_signal() before it
+ *     lets go of the lock, and take() unsignals the FIFO it empties.
+ *  4. drain_waiting is 1 only while the FIFO is at its limits and the
+ *     drain thread sleeps on space_cv; take() signals space_cv when it
+ *     brings the FIFO to half of both limits.
+ *  5. No wake-up is lost.  A writer in RINGING rings before every slice.
+ *     The drain thread swallows rings before it looks at the socket, so
+ *     a ring sent after that look wakes it again.  A ring it does not
+ *     serve is not needed: with the FIFO full, it drains once room comes
+ *     (DRAIN_FULL); during DIRECT_WAIT the sleeping read receives, which
+ *     makes room, and a writer still waiting rings again one slice later,
+ *     by when that read has returned.
+ *  6. close() sets closed under the lock, shuts both sockets down (which
+ *     ends DRAIN_ASLEEP, DIRECT_WAIT, POLL_WAIT and a writer's send()),
+ *     broadcasts space_cv, waits for busy to reach 0, then joins the
+ *     thread.
+ *
+ * Which of these mechanisms pay for themselves, and by how much, is
+ * measured in bench/notes.md ("What each mechanism is worth"); each keeps
+ * its figure in a comment next to it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,15 +108,9 @@
 #include "reader.h"
 
 #define DRAIN_STACK (64u * 1024u)
-/* Datagrams the drain thread moves before it lets a reader in: the
- * kernel's default queue length and a few more. */
-#define DRAIN_BATCH 16u
 /* Free space the drain thread receives into: a message larger than what
  * is left of the FIFO's tail chunk is copied once more, through scratch. */
 #define DRAIN_MIN_ROOM 4096u
-/* What clear_bell() found. */
-#define RING_PLAIN 1
-#define RING_URGENT 2
 
 
 int
@@ -152,75 +203,42 @@ drain_one(struct mailslot_reader *r)
     return 1;
 }
 
-int
-mailslot__reader_drain(struct mailslot_reader *r, unsigned limit)
+/* It drains until the socket is empty, holding the lock: stopping every
+ * 16 datagrams to let a read in measured no better (bench/notes.md). */
+void
+mailslot__reader_drain(struct mailslot_reader *r)
 {
-    unsigned taken = 0;
-
-    /* A reader asleep in recv() owns the socket: receiving here could
+    /* A read asleep in recv() owns the socket: receiving here could
      * queue an older message behind the one it is about to return. */
-    while (!r->closed && !r->direct_wait && !mailslot__reader_full(r)) {
-        if (limit != 0 && taken == limit) {
-            if (r->q.count > 0)
-                mailslot__reader_signal(r);
-            return 1;
-        }
+    while (!r->closed && !r->direct_wait && !mailslot__reader_full(r))
         if (drain_one(r) <= 0)
             break;
-        taken++;
-    }
     if (r->q.count > 0)
         mailslot__reader_signal(r);
-    return 0;
 }
 
-void
-mailslot__reader_ring(struct mailslot_reader *r)
-{
-    struct sockaddr_un sa;
-
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path, r->paths.bell, strlen(r->paths.bell) + 1);
-    sendto(r->bell, "!", 1, MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
-}
-
-/*
- * Swallow the doorbell's rings (one wake-up serves them all).  Returns
- * RING_URGENT if any was urgent (one byte), RING_PLAIN if any rang, else 0.
- */
-static int
+/* Swallow the doorbell's rings: one wake-up serves them all. */
+static void
 clear_bell(struct mailslot_reader *r)
 {
-    int rang = 0;
-    ssize_t n;
     char c;
 
-    while ((n = recv(r->bell, &c, sizeof c, MSG_DONTWAIT)) >= 0)
-        if (rang < RING_URGENT)
-            rang = n > 0 ? RING_URGENT : RING_PLAIN;
-    return rang;
+    while (recv(r->bell, &c, sizeof c, MSG_DONTWAIT) >= 0)
+        ;
 }
 
 /*
- * The drain thread sleeps on the doorbell.  A writer that finds the kernel
- * queue full first waits in send() for a short slice, as a datagram
- * writer waits for its reader (a reader that keeps up makes room sooner
- * and never involves the thread), then rings urgently.  An urgent ring is
- * always served: the thread moves the socket's datagrams into the FIFO in
- * batches, letting go of the lock between batches so a reader that is
- * catching up is not shut out.  A writer that had to ring urgently then
- * rings plainly, at once, each time it finds the queue full (see
- * writer.c); a plain ring is served only while the FIFO holds messages
- * (new ones queue behind them anyway).  Once the reader has emptied the
- * FIFO, the socket is its own again.
+ * The drain thread (DRAIN_ASLEEP, DRAIN_MOVING, DRAIN_FULL at the top of
+ * this file).  After the FIFO had been full it drains once without a
+ * ring: writers that rang meanwhile may have had their rings swallowed
+ * by an earlier wake-up.
  */
 static void *
 drain_main(void *arg)
 {
     struct mailslot_reader *r = arg;
     struct pollfd pfd;
-    int more = 0, rang;
+    int drain_now = 0;
 
     pfd.fd = r->bell;
     pfd.events = POLLIN;
@@ -230,35 +248,19 @@ drain_main(void *arg)
             r->drain_waiting = 1;
             pthread_cond_wait(&r->space_cv, &r->mu);
             r->drain_waiting = 0;
-            more = 1;
+            drain_now = 1;
             continue;
         }
-        if (!more) {
+        if (!drain_now) {
             pthread_mutex_unlock(&r->mu);
             poll(&pfd, 1, -1);
             pthread_mutex_lock(&r->mu);
         }
+        drain_now = 0;
         /* Rings first, then the socket: a ring that comes after this
          * point wakes the thread again, so no full queue is missed. */
-        rang = clear_bell(r);
-        if (rang < RING_URGENT && r->q.count == 0) {
-            /* The reader keeps up, or caught up: the socket is its own. */
-            more = 0;
-            continue;
-        }
-        if (r->direct_wait) {
-            /* The sleeping reader passes an urgent ring back when it
-             * wakes; a plain one it answers by receiving. */
-            r->bell_pending |= rang == RING_URGENT;
-            more = 0;
-            continue;
-        }
-        more = mailslot__reader_drain(r, DRAIN_BATCH);
-        if (more) {
-            pthread_mutex_unlock(&r->mu);
-            sched_yield();
-            pthread_mutex_lock(&r->mu);
-        }
+        clear_bell(r);
+        mailslot__reader_drain(r);
     }
     pthread_mutex_unlock(&r->mu);
     return NULL;
@@ -281,7 +283,6 @@ start_drain(struct mailslot_reader *r)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0)
         return mailslot__os_fail(rc);
-    r->has_thread = 1;
     return 0;
 }
 
@@ -548,9 +549,7 @@ mailslot__plat_reader_close(mailslot_reader *r)
         pthread_cond_wait(&r->idle_cv, &r->mu);
     mailslot__queue_free(&r->q);
     pthread_mutex_unlock(&r->mu);
-    if (r->has_thread)
-        pthread_join(r->thread, NULL);
-    r->has_thread = 0;
+    pthread_join(r->thread, NULL);
     close(r->sock);
     close(r->bell);
     r->sock = r->bell = -1;

@@ -32,8 +32,6 @@ struct mailslot_reader {
     int waiting;         /* reads asleep in poll() (read.c) */
     int drain_waiting;   /* the drain thread waits on space_cv */
     int direct_wait;     /* a read sleeps in recv() on the socket */
-    int bell_pending;    /* an urgent ring came meanwhile: pass it on */
-    int has_thread;
     pthread_t thread;
     uint32_t max_size;
     int32_t timeout_ms;
@@ -74,12 +72,10 @@ ssize_t mailslot__reader_recv(struct mailslot_reader *r, void *buf,
 int mailslot__reader_queue(struct mailslot_reader *r, const unsigned char *p,
     size_t n, size_t skip);
 /*
- * Move pending datagrams from the socket into the FIFO (lock held), at most
- * LIMIT of them (0: all).  Returns 1 when it stopped at LIMIT, so more may
- * be waiting.  Does nothing while a reader sleeps in recv() on the socket.
+ * Move pending datagrams from the socket into the FIFO (lock held), until
+ * the socket is empty or the FIFO full.  Does nothing while a read sleeps
+ * in recv() on the socket (direct_wait).
  */
-int mailslot__reader_drain(struct mailslot_reader *r, unsigned limit);
-/* Ring the slot's own doorbell urgently: the drain thread serves it. */
-void mailslot__reader_ring(struct mailslot_reader *r);
+void mailslot__reader_drain(struct mailslot_reader *r);
 
 #endif

@@ -125,12 +125,9 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
     n = sendto(s->sock, s->buf, MAILSLOT__ORIGIN_WIRE + len,
         MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
     if (n < 0 && errno == EAGAIN) {
-        /* A full kernel queue: ring the reader's doorbell urgently, as a
-         * waiting local writer does (a plain ring is served only while
-         * the reader's FIFO already holds messages, so a busy reader's
-         * drain thread would sleep through it), and let relay.c try again
-         * later rather than wait here: other slots must not wait for this
-         * one. */
+        /* A full kernel queue: ring the reader's doorbell, as a waiting
+         * local writer does, and let relay.c try again later rather than
+         * wait here: other slots must not wait for this one. */
         sendto(s->sock, "!", 1, MSG_NOSIGNAL | MSG_DONTWAIT,
             (struct sockaddr *)&bell, sizeof bell);
         mailslot__set_os_error(EAGAIN);

@@ -20,18 +20,13 @@
 static int
 enter(struct mailslot_reader *r)
 {
-    if (r->closed) {
-        mailslot__set_os_error(0);
-        return MAILSLOT_ECLOSED;
-    }
-    r->busy++;
-    return 0;
+    return mailslot__life_enter(&r->life);
 }
 
 static void
 leave(struct mailslot_reader *r)
 {
-    if (--r->busy == 0 && r->closed)
+    if (mailslot__life_leave(&r->life))
         pthread_cond_broadcast(&r->idle_cv);
 }
 
@@ -244,7 +239,7 @@ wait_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     err = errno;
     pthread_mutex_lock(&r->mu);
     r->direct_wait = 0;
-    if (r->closed)
+    if (r->life.closed)
         return 1;
     if (n < 0)
         return err == EINTR ? mailslot__os_fail(EINTR) : 1;
@@ -307,16 +302,14 @@ mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
         r->lost = 0;
         rc = mailslot__os_fail(ENOMEM);
     }
-    if (timeout_ms == MAILSLOT_TIMEOUT_DEFAULT)
-        timeout_ms = r->timeout_ms;
-    deadline = timeout_ms < 0 ? -1 : mailslot__now_ms() + timeout_ms;
+    deadline = mailslot__read_deadline(&r->life, timeout_ms);
     while (rc == 0) {
         if (r->q.count > 0) {
             rc = take(r, buf, cap, len, origin);
             break;
         }
         /* Another thread asleep in recv() owns the socket. */
-        if (!r->closed && !r->direct_wait) {
+        if (!r->life.closed && !r->direct_wait) {
             rc = take_direct(r, buf, cap, len, origin);
             if (rc == TAKE_AGAIN) {
                 rc = 0;
@@ -325,12 +318,9 @@ mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
             if (rc != 1)
                 break;
         }
-        rc = 0;
-        if (r->closed) {
-            rc = MAILSLOT_ECLOSED;
-        } else if (deadline >= 0 && mailslot__now_ms() >= deadline) {
-            mailslot__set_os_error(0);
-            rc = MAILSLOT_ETIMEOUT;
+        rc = mailslot__read_verdict(&r->life, deadline);
+        if (rc != 0) {
+            break;
         } else if (deadline < 0 && !r->direct_wait) {
             rc = wait_direct(r, buf, cap, len, origin);
             if (rc != 1)
@@ -358,7 +348,7 @@ mailslot__plat_info(mailslot_reader *r, mailslot_info *info)
         info->max_message_size = r->max_size;
         info->next_size = mailslot__queue_peek(&r->q);
         info->count = (uint32_t)r->q.count;
-        info->read_timeout_ms = r->timeout_ms;
+        info->read_timeout_ms = r->life.timeout_ms;
         leave(r);
     }
     pthread_mutex_unlock(&r->mu);
@@ -379,7 +369,7 @@ mailslot__plat_set_timeout(mailslot_reader *r, int32_t timeout_ms)
     pthread_mutex_lock(&r->mu);
     rc = enter(r);
     if (rc == 0) {
-        r->timeout_ms = timeout_ms;
+        r->life.timeout_ms = timeout_ms;
         leave(r);
     }
     pthread_mutex_unlock(&r->mu);

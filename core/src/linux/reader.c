@@ -140,7 +140,7 @@ mailslot__reader_signal(struct mailslot_reader *r)
 {
     uint64_t one = 1;
 
-    if (!r->ev_set && (r->fd_out || r->waiting > 0 || r->closed) &&
+    if (!r->ev_set && (r->fd_out || r->waiting > 0 || r->life.closed) &&
         write(r->evfd, &one, sizeof one) == sizeof one)
         r->ev_set = 1;
 }
@@ -210,7 +210,7 @@ mailslot__reader_drain(struct mailslot_reader *r)
 {
     /* A read asleep in recv() owns the socket: receiving here could
      * queue an older message behind the one it is about to return. */
-    while (!r->closed && !r->direct_wait && !mailslot__reader_full(r))
+    while (!r->life.closed && !r->direct_wait && !mailslot__reader_full(r))
         if (drain_one(r) <= 0)
             break;
     if (r->q.count > 0)
@@ -243,7 +243,7 @@ drain_main(void *arg)
     pfd.fd = r->bell;
     pfd.events = POLLIN;
     pthread_mutex_lock(&r->mu);
-    while (!r->closed) {
+    while (!r->life.closed) {
         if (mailslot__reader_full(r)) {
             r->drain_waiting = 1;
             pthread_cond_wait(&r->space_cv, &r->mu);
@@ -448,7 +448,7 @@ new_reader(const mailslot__name *name, const mailslot_options *opts)
     r->batch = p != MAP_FAILED ? p : NULL;
     r->sock = r->bell = r->lockfd = r->evfd = r->epfd = -1;
     r->max_size = opts->max_message_size;
-    r->timeout_ms = opts->read_timeout_ms;
+    r->life.timeout_ms = opts->read_timeout_ms;
     r->encoding = opts->encoding;
     r->limit_msgs = opts->queue_limit_msgs ? opts->queue_limit_msgs
                                            : MAILSLOT_DEFAULT_QUEUE_MSGS;
@@ -526,11 +526,11 @@ void
 mailslot__plat_reader_close(mailslot_reader *r)
 {
     pthread_mutex_lock(&r->mu);
-    if (r->closed) {
+    if (r->life.closed) {
         pthread_mutex_unlock(&r->mu);
         return;
     }
-    r->closed = 1;
+    r->life.closed = 1;
     /* Remove the socket before giving up the name, so a new reader's
      * socket is never unlinked by this one. */
     unlink(r->paths.sock);
@@ -545,7 +545,7 @@ mailslot__plat_reader_close(mailslot_reader *r)
     shutdown(r->bell, SHUT_RDWR);
     mailslot__reader_signal(r);
     pthread_cond_broadcast(&r->space_cv);
-    while (r->busy > 0)
+    while (r->life.busy > 0)
         pthread_cond_wait(&r->idle_cv, &r->mu);
     mailslot__queue_free(&r->q);
     pthread_mutex_unlock(&r->mu);

@@ -13,6 +13,7 @@
 
 #include "mailslot.h"
 #include "linux.h"
+#include "lifecycle.h"
 #include "queue.h"
 
 struct mailslot_reader {
@@ -25,8 +26,7 @@ struct mailslot_reader {
     int lockfd;
     int evfd;
     int epfd;
-    int closed;
-    int busy;            /* calls in progress (close waits for them) */
+    mailslot__life life; /* closed, calls in progress, read timeout */
     int ev_set;          /* evfd is currently readable */
     int fd_out;          /* the epoll descriptor was handed out */
     int waiting;         /* reads asleep in poll() (read.c) */
@@ -34,7 +34,6 @@ struct mailslot_reader {
     int direct_wait;     /* a read sleeps in recv() on the socket */
     pthread_t thread;
     uint32_t max_size;
-    int32_t timeout_ms;
     int32_t encoding;    /* MAILSLOT_ENC_* for text reads (options) */
     uint32_t limit_msgs;
     uint64_t limit_bytes;

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 
 #include "mailslot.h"
+#include "lifecycle.h"
 #include "platform.h"
 #include "linux.h"
 
@@ -75,10 +76,8 @@ mailslot__origin_set(mailslot_origin *o, const unsigned char *meta,
 {
     if (o == NULL)
         return;
-    if (mlen == 0 || mailslot__origin_unpack(meta, mlen, o) != 0) {
-        memset(o, 0, sizeof *o);
-        o->size = sizeof *o;
-    }
+    if (mlen == 0 || mailslot__origin_unpack(meta, mlen, o) != 0)
+        mailslot__origin_local(o);
 }
 
 /*

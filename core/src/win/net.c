@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mailslot.h"
+#include "lifecycle.h"
 #include "platform.h"
 
 int
@@ -16,12 +17,8 @@ mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
     /* Windows does not say who sent a message: it reads as local. */
     int rc = mailslot__plat_read(r, buf, cap, len, timeout_ms);
 
-    if (rc == 0 && origin != NULL) {
-        size_t size = origin->size;
-
-        memset(origin, 0, sizeof *origin);
-        origin->size = size;
-    }
+    if (rc == 0)
+        mailslot__origin_local(origin);
     return rc;
 }
 

@@ -64,7 +64,7 @@ new_reader(const mailslot__name *name, const mailslot_options *opts)
     }
     r->slot = INVALID_HANDLE_VALUE;
     r->max_size = opts->max_message_size;
-    r->timeout_ms = opts->read_timeout_ms;
+    r->life.timeout_ms = opts->read_timeout_ms;
     r->encoding = opts->encoding;
     memcpy(r->display, name->display, sizeof r->display);
     InitializeCriticalSection(&r->mu);
@@ -155,18 +155,13 @@ mailslot__plat_create(const mailslot__name *name,
 static int
 enter(struct mailslot_reader *r)
 {
-    if (r->closed) {
-        mailslot__set_os_error(0);
-        return MAILSLOT_ECLOSED;
-    }
-    r->busy++;
-    return 0;
+    return mailslot__life_enter(&r->life);
 }
 
 static void
 leave(struct mailslot_reader *r)
 {
-    if (--r->busy == 0 && r->closed)
+    if (mailslot__life_leave(&r->life))
         WakeAllConditionVariable(&r->idle_cv);
 }
 
@@ -274,32 +269,21 @@ mailslot__plat_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
     EnterCriticalSection(&r->mu);
     rc = enter(r);
     entered = rc == 0;
-    if (timeout_ms == MAILSLOT_TIMEOUT_DEFAULT)
-        timeout_ms = r->timeout_ms;
-    deadline = timeout_ms < 0 ? -1
-                              : (int64_t)GetTickCount64() + timeout_ms;
+    deadline = mailslot__read_deadline(&r->life, timeout_ms);
     while (rc == 0) {
         rc = take(r, buf, cap, len);
         if (rc != 1)
             break;
-        rc = 0;
-        if (r->closed) {
-            mailslot__set_os_error(0);
-            rc = MAILSLOT_ECLOSED;
-        } else if (deadline >= 0 &&
-                   (int64_t)GetTickCount64() >= deadline) {
-            if (r->pending) {
-                mailslot__win_flush(r);
-                continue;
-            }
-            if (r->in_wait && !graced) {
-                graced = 1;
-                wait_ready(r, (int64_t)GetTickCount64() + SYNC_GRACE_MS);
-                continue;
-            }
-            mailslot__set_os_error(0);
-            rc = MAILSLOT_ETIMEOUT;
-        } else {
+        rc = mailslot__read_verdict(&r->life, deadline);
+        if (rc == MAILSLOT_ETIMEOUT && r->pending) {
+            /* A message the watcher has not reaped yet is not late. */
+            mailslot__win_flush(r);
+            rc = 0;
+        } else if (rc == MAILSLOT_ETIMEOUT && r->in_wait && !graced) {
+            graced = 1;
+            wait_ready(r, mailslot__now_ms() + SYNC_GRACE_MS);
+            rc = 0;
+        } else if (rc == 0) {
             wait_ready(r, deadline);
         }
     }
@@ -324,7 +308,7 @@ mailslot__plat_info(mailslot_reader *r, mailslot_info *info)
         info->max_message_size = r->max_size;
         info->next_size = next;
         info->count = count;
-        info->read_timeout_ms = r->timeout_ms;
+        info->read_timeout_ms = r->life.timeout_ms;
         leave(r);
     }
     LeaveCriticalSection(&r->mu);
@@ -345,7 +329,7 @@ mailslot__plat_set_timeout(mailslot_reader *r, int32_t timeout_ms)
     EnterCriticalSection(&r->mu);
     rc = enter(r);
     if (rc == 0) {
-        r->timeout_ms = timeout_ms;
+        r->life.timeout_ms = timeout_ms;
         leave(r);
     }
     LeaveCriticalSection(&r->mu);
@@ -401,16 +385,16 @@ void
 mailslot__plat_reader_close(mailslot_reader *r)
 {
     EnterCriticalSection(&r->mu);
-    if (r->closed) {
+    if (r->life.closed) {
         LeaveCriticalSection(&r->mu);
         return;
     }
-    r->closed = 1;
+    r->life.closed = 1;
     r->notify_hwnd = NULL;
     /* Wake the watcher, blocked reads and event loops. */
     SetEvent(r->close_ev);
     SetEvent(r->ready_ev);
-    while (r->busy > 0)
+    while (r->life.busy > 0)
         SleepConditionVariableCS(&r->idle_cv, &r->mu, INFINITE);
     LeaveCriticalSection(&r->mu);
     mailslot__win_stop_watcher(r);

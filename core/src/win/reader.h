@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "mailslot.h"
+#include "lifecycle.h"
 #include "win.h"
 
 /* The watcher's stack, and its buffer: one message of the largest size. */
@@ -31,13 +32,11 @@ struct mailslot_reader {
     int held;           /* wbuf holds the oldest queued message */
     int in_wait;        /* the watcher's read is issued, not yet reaped */
     int pending;        /* ... and Windows said ERROR_IO_PENDING */
-    int closed;
-    int busy;           /* calls in progress (close waits for them) */
+    mailslot__life life; /* closed, calls in progress, read timeout */
     HWND notify_hwnd;
     UINT notify_msg;
     int notify_due;     /* post at the next sight of a queued message */
     uint32_t max_size;
-    int32_t timeout_ms;
     int32_t encoding;    /* MAILSLOT_ENC_* for text reads (options) */
     WCHAR path[MAILSLOT__WIN_PATH_MAX];
     char display[MAILSLOT__NAME_MAX + 1];

@@ -135,7 +135,7 @@ mailslot__win_watch_main(void *arg)
     hs[0] = r->consumed_ev;
     hs[1] = r->close_ev;
     EnterCriticalSection(&r->mu);
-    while (!r->closed) {
+    while (!r->life.closed) {
         if (mailslot__win_queued(r, &count) >= 0) {
             SetEvent(r->ready_ev);
             post_notification(r, count);
@@ -162,7 +162,7 @@ mailslot__win_watch_main(void *arg)
             r->held_len = n;
             r->notify_due = 1;
             /* A failure (Wine's on an empty message): do not spin. */
-            if (!ok && !r->closed) {
+            if (!ok && !r->life.closed) {
                 LeaveCriticalSection(&r->mu);
                 WaitForSingleObject(r->close_ev, 10);
                 EnterCriticalSection(&r->mu);

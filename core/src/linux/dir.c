@@ -211,13 +211,16 @@ mailslot__info_format(char *buf, size_t cap, uint32_t max_size,
 }
 
 int
-mailslot__info_parse(const char *buf, size_t len, uint32_t *max_size,
-    char *display, size_t cap)
+mailslot__info_read(int fd, uint32_t *max_size, char *display, size_t cap)
 {
+    char buf[MAILSLOT__NAME_MAX + 64];
     unsigned long max;
     const char *name, *end;
     int used = 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    size_t len = n > 0 ? (size_t)n : 0;
 
+    buf[len] = '\0';
     if (len == 0 || buf[len - 1] != '\n' ||
         sscanf(buf, "mailslot 1\nmax %lu\nname %n", &max, &used) != 1 ||
         used == 0)

@@ -85,9 +85,10 @@ int mailslot__open_regular(int dirfd, const char *file, int flags,
 /* The content of a slot's info file, written by its reader. */
 int mailslot__info_format(char *buf, size_t cap, uint32_t max_size,
     const char *display);
-/* Parse max size and display name; returns 0 or MAILSLOT_EOS. */
-int mailslot__info_parse(const char *buf, size_t len, uint32_t *max_size,
-    char *display, size_t cap);
+/* Read the info file open at FD: its max size and display name (DISPLAY
+ * has CAP bytes); returns 0 or MAILSLOT_EOS. */
+int mailslot__info_read(int fd, uint32_t *max_size, char *display,
+    size_t cap);
 
 /*
  * The relay ("mailslot bridge") sends from a socket bound to this file in

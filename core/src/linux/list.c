@@ -19,10 +19,10 @@ static int
 add_if_live(int dirfd, const char *file, char **buf, size_t *len,
     size_t *cap, size_t *count)
 {
-    char info[MAILSLOT__NAME_MAX + 64], display[MAILSLOT__NAME_MAX + 1];
+    char display[MAILSLOT__NAME_MAX + 1];
     uint32_t max;
-    ssize_t n;
     size_t dl;
+    int rc;
     char *nb;
     int fd = mailslot__open_regular(dirfd, file, O_RDONLY, 0);
 
@@ -32,13 +32,9 @@ add_if_live(int dirfd, const char *file, char **buf, size_t *len,
         close(fd);
         return 0;
     }
-    n = read(fd, info, sizeof info - 1);
+    rc = mailslot__info_read(fd, &max, display, sizeof display);
     close(fd);
-    if (n <= 0)
-        return 0;
-    info[n] = '\0';
-    if (mailslot__info_parse(info, (size_t)n, &max, display,
-            sizeof display) != 0)
+    if (rc != 0)
         return 0;
     dl = strlen(display);
     if (*len + dl + 2 > *cap) {

@@ -66,22 +66,15 @@ mailslot__plat_max_message(void)
 uint32_t
 mailslot__reader_max_size(const char *path)
 {
-    char buf[MAILSLOT__NAME_MAX + 64], display[MAILSLOT__NAME_MAX + 1];
+    char display[MAILSLOT__NAME_MAX + 1];
     uint32_t max = 0;
-    ssize_t n;
-    int fd = mailslot__open_regular(AT_FDCWD, path, O_RDONLY, 0);
+    int fd = mailslot__open_regular(AT_FDCWD, path, O_RDONLY, 0), rc;
 
     if (fd < 0)
         return 0;
-    n = read(fd, buf, sizeof buf - 1);
+    rc = mailslot__info_read(fd, &max, display, sizeof display);
     close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    if (mailslot__info_parse(buf, (size_t)n, &max, display,
-            sizeof display) != 0)
-        return 0;
-    return max;
+    return rc == 0 ? max : 0;
 }
 
 /* How long a blocking send() waits before it gives up (EAGAIN). */

@@ -2,6 +2,7 @@
  * The slot directory: created 0700, and refused when it is owned by
  * another user, writable by others, or a symlink.
  */
+#include <errno.h>
 #include <glob.h>
 #include <signal.h>
 #include <stdio.h>
@@ -103,6 +104,9 @@ test_planted_files(void)
         r = NULL;
         CHECK_EQ(mailslot_create("sec\\planted", NULL, &r), MAILSLOT_EUNSAFE);
         CHECK(r == NULL);
+        /* The OS error says what was found: a symlink, or another kind
+         * of file. */
+        CHECK_EQ(mailslot_last_os_error(), kind == 2 ? ELOOP : ENODEV);
         alarm(0);
     }
     unlink(info);
@@ -267,6 +271,18 @@ main(void)
 
     use_private_dir();
     snprintf(base, sizeof base, "%s", getenv("MAILSLOT_DIR"));
+    /* The OS error behind a failure, and none behind a bad argument. */
+    {
+        mailslot_writer *w = NULL;
+
+        CHECK_EQ(mailslot_create("sec\\os", NULL, NULL), MAILSLOT_EINVAL);
+        CHECK_EQ(mailslot_last_os_error(), 0);
+        CHECK_EQ(mailslot_open("sec\\missing", NULL, &w),
+            MAILSLOT_ENOTFOUND);
+        CHECK_EQ(mailslot_last_os_error(), ENOENT);
+        CHECK_EQ(mailslot_open(NULL, NULL, &w), MAILSLOT_EINVAL);
+        CHECK_EQ(mailslot_last_os_error(), 0);
+    }
     /* Nothing more to say about other errors. */
     {
         char detail[8] = "x";

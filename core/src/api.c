@@ -12,8 +12,7 @@
 static int
 fail(int code)
 {
-    mailslot__set_os_error(0);
-    return code;
+    return mailslot__public(code);
 }
 
 /* Merge the caller's (possibly older, smaller) options over the defaults. */
@@ -75,7 +74,7 @@ create_parsed(int kind, const mailslot__name *name,
     rc = take_options(opts, &o);
     if (rc != 0)
         return fail(rc);
-    return mailslot__plat_create(name, &o, out);
+    return mailslot__public(mailslot__plat_create(name, &o, out));
 }
 
 int MAILSLOT_CALL
@@ -118,7 +117,8 @@ mailslot_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
     *len = 0;
     if (r == NULL || (buf == NULL && cap != 0) || !valid_timeout(timeout_ms))
         return fail(MAILSLOT_EINVAL);
-    return mailslot__plat_read(r, buf, cap, len, timeout_ms);
+    return mailslot__public(
+        mailslot__plat_read(r, buf, cap, len, timeout_ms));
 }
 
 size_t MAILSLOT_CALL
@@ -147,7 +147,8 @@ mailslot_read_ex(mailslot_reader *r, void *buf, size_t cap, size_t *len,
         return fail(MAILSLOT_EINVAL);
     size = origin->size < sizeof full ? origin->size : sizeof full;
     memset(&full, 0, sizeof full);
-    rc = mailslot__plat_read_ex(r, buf, cap, len, timeout_ms, &full);
+    rc = mailslot__public(
+        mailslot__plat_read_ex(r, buf, cap, len, timeout_ms, &full));
     if (rc != 0)
         return rc;
     full.size = size;
@@ -208,7 +209,7 @@ mailslot_reader_encoding(mailslot_reader *r)
 {
     if (r == NULL)
         return fail(MAILSLOT_EINVAL);
-    return mailslot__plat_encoding(r);
+    return mailslot__public(mailslot__plat_encoding(r));
 }
 
 /* Decode the message DATA (LEN bytes) into a new NUL-terminated buffer. */
@@ -277,7 +278,7 @@ mailslot_get_info(mailslot_reader *r, mailslot_info *info)
     size = info->size < sizeof full ? info->size : sizeof full;
     memset(&full, 0, sizeof full);
     full.size = sizeof full;
-    rc = mailslot__plat_info(r, &full);
+    rc = mailslot__public(mailslot__plat_info(r, &full));
     if (rc != 0)
         return rc;
     full.size = size;
@@ -308,7 +309,7 @@ mailslot_set_timeout(mailslot_reader *r, int32_t timeout_ms)
 {
     if (r == NULL || timeout_ms < -1)
         return fail(MAILSLOT_EINVAL);
-    return mailslot__plat_set_timeout(r, timeout_ms);
+    return mailslot__public(mailslot__plat_set_timeout(r, timeout_ms));
 }
 
 int MAILSLOT_CALL
@@ -316,7 +317,7 @@ mailslot_reader_fd(mailslot_reader *r, intptr_t *fd)
 {
     if (r == NULL || fd == NULL)
         return fail(MAILSLOT_EINVAL);
-    return mailslot__plat_reader_fd(r, fd);
+    return mailslot__public(mailslot__plat_reader_fd(r, fd));
 }
 
 int MAILSLOT_CALL
@@ -324,7 +325,7 @@ mailslot_notify_window(mailslot_reader *r, intptr_t hwnd, uint32_t msg)
 {
     if (r == NULL)
         return fail(MAILSLOT_EINVAL);
-    return mailslot__plat_notify_window(r, hwnd, msg);
+    return mailslot__public(mailslot__plat_notify_window(r, hwnd, msg));
 }
 
 const char *MAILSLOT_CALL
@@ -359,7 +360,7 @@ open_parsed(int kind, const mailslot__name *name,
     rc = take_options(opts, &o);
     if (rc != 0)
         return fail(rc);
-    return mailslot__plat_open(name, &o, out);
+    return mailslot__public(mailslot__plat_open(name, &o, out));
 }
 
 int MAILSLOT_CALL
@@ -396,7 +397,7 @@ mailslot_write(mailslot_writer *w, const void *data, size_t len)
 {
     if (w == NULL || (data == NULL && len != 0))
         return fail(MAILSLOT_EINVAL);
-    return mailslot__plat_write(w, data, len);
+    return mailslot__public(mailslot__plat_write(w, data, len));
 }
 
 int MAILSLOT_CALL
@@ -467,7 +468,8 @@ mailslot_list(char **out, size_t *count)
     if (out == NULL)
         return fail(MAILSLOT_EINVAL);
     *out = NULL;
-    return mailslot__plat_list(out, count != NULL ? count : &ignored);
+    return mailslot__public(
+        mailslot__plat_list(out, count != NULL ? count : &ignored));
 }
 
 void MAILSLOT_CALL

@@ -11,10 +11,30 @@
 /* The last OS error is per thread, like errno; it is not shared state. */
 static _Thread_local int last_os_error;
 
-void
-mailslot__set_os_error(int err)
+/* OS errors above this do not fit beside the code; they pack as 0. */
+#define OS_ERROR_MAX 0x7fffff
+
+int
+mailslot__err(int code, int os_error)
 {
-    last_os_error = err;
+    if (code >= 0 || os_error <= 0 || os_error > OS_ERROR_MAX)
+        return code;
+    return -(int)(((unsigned)os_error << 8) | (unsigned)-code);
+}
+
+int
+mailslot__code(int rc)
+{
+    return rc >= 0 ? rc : -(int)((unsigned)-rc & 0xffu);
+}
+
+int
+mailslot__public(int rc)
+{
+    if (rc >= 0)
+        return rc;
+    last_os_error = (int)((unsigned)-rc >> 8);
+    return mailslot__code(rc);
 }
 
 int MAILSLOT_CALL

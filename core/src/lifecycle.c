@@ -10,7 +10,6 @@ int
 mailslot__life_enter(mailslot__life *l)
 {
     if (l->closed) {
-        mailslot__set_os_error(0);
         return MAILSLOT_ECLOSED;
     }
     l->busy++;
@@ -35,11 +34,9 @@ int
 mailslot__read_verdict(const mailslot__life *l, int64_t deadline)
 {
     if (l->closed) {
-        mailslot__set_os_error(0);
         return MAILSLOT_ECLOSED;
     }
     if (deadline >= 0 && mailslot__now_ms() >= deadline) {
-        mailslot__set_os_error(0);
         return MAILSLOT_ETIMEOUT;
     }
     return 0;

@@ -100,9 +100,19 @@ void mailslot__plat_chunk_free(void *p, size_t size);
 size_t mailslot__plat_max_message(void);
 
 /*
- * Record the OS error behind the failure being returned (0 for none).
- * Thread-local; read back by mailslot_last_os_error().
+ * Failures carry their OS error.  Inside the library a failure is one int:
+ * the library's code (MAILSLOT_E*, -1 to -255) and the errno or Windows
+ * error behind it, packed by mailslot__err() and returned like a code (it
+ * is negative, and mailslot__code() of it is the code).  Only the public
+ * functions unpack it, with mailslot__public(): the caller gets the code,
+ * and mailslot_last_os_error() the OS error, recorded there and nowhere
+ * else.  A plain MAILSLOT_E* value is a failure with no OS error.
  */
-void mailslot__set_os_error(int err);
+int mailslot__err(int code, int os_error);
+/* The MAILSLOT_E* code of RC (RC itself when it is not a failure). */
+int mailslot__code(int rc);
+/* At the public boundary: a failure's code, its OS error recorded for
+ * mailslot_last_os_error(); anything else unchanged. */
+int mailslot__public(int rc);
 
 #endif

@@ -67,8 +67,7 @@ struct mailslot_relay {
 static int
 fail(int code)
 {
-    mailslot__set_os_error(0);
-    return code;
+    return mailslot__public(code);
 }
 
 /* Add each comma-separated word of LIST as an accepted name. */
@@ -117,7 +116,7 @@ mailslot_relay_create(const char *names, int flags, mailslot_relay **out)
         rc = mailslot__plat_sink_open(&relay->sink);
     if (rc != 0) {
         free(relay);
-        return rc == MAILSLOT_ENAME ? fail(rc) : rc;
+        return fail(rc);
     }
     *out = relay;
     return 0;
@@ -221,7 +220,7 @@ local_name(const mailslot__nbt_msg *m, mailslot__name *name,
 static const char *
 delivery_reason(int rc)
 {
-    switch (rc) {
+    switch (mailslot__code(rc)) {
     case 0:
         return "delivered";
     case MAILSLOT_ENOTFOUND:
@@ -322,7 +321,7 @@ mailslot_relay_datagram(mailslot_relay *relay, const void *pkt, size_t len,
     rc = ws != NULL ? MAILSLOT_EFULL
                     : mailslot__plat_sink_deliver(relay->sink, &name,
                           m.data, m.data_len, &r.origin);
-    if (rc == MAILSLOT_EFULL) {
+    if (mailslot__code(rc) == MAILSLOT_EFULL) {
         rc = wait_for_room(relay, ws, &name, m.data, m.data_len,
             &r.origin);
         if (rc == 0) {
@@ -349,14 +348,14 @@ finish(mailslot_relay *relay, waiting_slot *ws, int rc,
     relay->nwaiting--;
     memset(&r, 0, sizeof r);
     r.size = sizeof r;
-    r.reason = rc == MAILSLOT_EFULL
+    r.reason = mailslot__code(rc) == MAILSLOT_EFULL
         ? "slot queue stayed full for the write timeout"
         : delivery_reason(rc);
     snprintf(r.slot, sizeof r.slot, "%s", ws->name.display);
     r.data_len = m->len;
     r.origin = m->origin;
     if (done != NULL)
-        done(ctx, rc, &r);
+        done(ctx, mailslot__public(rc), &r);
     free(m);
 }
 
@@ -376,7 +375,7 @@ retry_slot(mailslot_relay *relay, waiting_slot *ws, int64_t now,
         }
         rc = mailslot__plat_sink_deliver(relay->sink, &ws->name, m->data,
             m->len, &m->origin);
-        if (rc == MAILSLOT_EFULL) {
+        if (mailslot__code(rc) == MAILSLOT_EFULL) {
             ws->next_try = now + ws->backoff;
             if (ws->backoff < RETRY_CAP_MS)
                 ws->backoff = ws->backoff * 2 < RETRY_CAP_MS

@@ -30,7 +30,6 @@ check_dir(const char *dir)
         return mailslot__os_fail(errno);
     if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
         (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        mailslot__set_os_error(0);
         return MAILSLOT_EUNSAFE;
     }
     return 0;
@@ -176,8 +175,7 @@ mailslot__slot_paths_in(const char *dir, const mailslot__name *name,
     n = snprintf(out->sock, sizeof out->sock, "%s/%016llx%016llx.sock",
         out->dir, (unsigned long long)h1, (unsigned long long)h2);
     if (n < 0 || (size_t)n >= sizeof out->sock) {
-        mailslot__set_os_error(ENAMETOOLONG);
-        return MAILSLOT_EINVAL;
+        return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
     }
     snprintf(out->info, sizeof out->info, "%.*s.info", n - 5, out->sock);
     snprintf(out->bell, sizeof out->bell, "%.*s.bell", n - 5, out->sock);

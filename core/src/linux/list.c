@@ -77,7 +77,7 @@ mailslot__plat_list(char **out, size_t *count)
 
     *count = 0;
     rc = mailslot__slot_dir(0, dir, sizeof dir);
-    if (rc == MAILSLOT_ENOTFOUND)
+    if (mailslot__code(rc) == MAILSLOT_ENOTFOUND)
         rc = 0, dir[0] = '\0';
     if (rc != 0)
         return rc;

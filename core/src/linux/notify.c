@@ -12,6 +12,5 @@ mailslot__plat_notify_window(mailslot_reader *r, intptr_t hwnd,
     (void)r;
     (void)hwnd;
     (void)msg;
-    mailslot__set_os_error(0);
     return MAILSLOT_ENOTSUP;
 }

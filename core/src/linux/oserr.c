@@ -68,8 +68,7 @@ mailslot__os_fail(int err)
         code = MAILSLOT_EOS;
         break;
     }
-    mailslot__set_os_error(err);
-    return code;
+    return mailslot__err(code, err);
 }
 
 int64_t

@@ -40,7 +40,6 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
 
     *len = size;
     if (size > cap) {
-        mailslot__set_os_error(0);
         return MAILSLOT_EBUFFER;
     }
     mailslot__queue_pop_meta(&r->q, buf, meta, sizeof meta, &mlen);
@@ -73,7 +72,6 @@ deliver_scratch(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
     if (mailslot__reader_queue(r, r->scratch, n, skip) != 0)
         return mailslot__os_fail(ENOMEM);
     mailslot__reader_signal(r);
-    mailslot__set_os_error(0);
     return MAILSLOT_EBUFFER;
 }
 

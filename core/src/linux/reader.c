@@ -306,16 +306,14 @@ lock_info(struct mailslot_reader *r)
         O_RDWR | O_CREAT, 0600);
     if (r->lockfd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG)) {
         /* Something planted in our directory under the slot's name. */
-        mailslot__set_os_error(errno);
-        return MAILSLOT_EUNSAFE;
+        return mailslot__err(MAILSLOT_EUNSAFE, errno);
     }
     if (r->lockfd < 0)
         return mailslot__os_fail(errno);
     if (flock(r->lockfd, LOCK_EX | LOCK_NB) == 0)
         return 0;
     if (errno == EWOULDBLOCK) {
-        mailslot__set_os_error(errno);
-        rc = MAILSLOT_EEXISTS;
+        rc = mailslot__err(MAILSLOT_EEXISTS, errno);
     } else {
         rc = mailslot__os_fail(errno);
     }

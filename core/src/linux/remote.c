@@ -181,8 +181,7 @@ broadcast_dests(struct mailslot__remote *rm, const char *list, int port)
     }
     freeifaddrs(ifs);
     if (rm->ndest == 0) {
-        mailslot__set_os_error(ENETUNREACH);
-        return MAILSLOT_ENETWORK;
+        return mailslot__err(MAILSLOT_ENETWORK, ENETUNREACH);
     }
     return 0;
 }
@@ -226,8 +225,7 @@ resolve_host(const char *host, struct in_addr *out)
     hints.ai_socktype = SOCK_DGRAM;
     rc = getaddrinfo(host, NULL, &hints, &res);
     if (rc != 0 || res == NULL) {
-        mailslot__set_os_error(rc == EAI_SYSTEM ? errno : 0);
-        return MAILSLOT_ENOTFOUND;
+        return mailslot__err(MAILSLOT_ENOTFOUND, rc == EAI_SYSTEM ? errno : 0);
     }
     *out = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
     freeaddrinfo(res);
@@ -293,7 +291,7 @@ nbns_query(struct mailslot__remote *rm, const char *label, const char *bc,
         rm->tmpl.type = (uint8_t)(group ? MAILSLOT__NBT_DIRECT_GROUP
                                         : MAILSLOT__NBT_DIRECT_UNIQUE);
     else
-        mailslot__set_os_error(0);
+        rc = mailslot__code(rc); /* no answer is not an OS failure */
     return rc;
 }
 
@@ -337,7 +335,7 @@ choose_target(struct mailslot__remote *rm, const mailslot__name *name,
         label[strcspn(label, ".")] = '\0';
     label[15] = '\0';
     rc = resolve_host(target, &addr);
-    if (rc == MAILSLOT_ENOTFOUND)
+    if (mailslot__code(rc) == MAILSLOT_ENOTFOUND)
         rc = nbns_query(rm, label, bc, &addr);
     if (rc == 0)
         rc = mailslot__nbt_name_make(label, 0x00, &rm->tmpl.dst);
@@ -399,8 +397,9 @@ mailslot__remote_open(const mailslot__name *name, const mailslot_options *o,
     rc = configure(rm, name, o);
     if (rc != 0) {
         free(rm);
-        if (rc == MAILSLOT_EINVAL || rc == MAILSLOT_ENAME)
-            mailslot__set_os_error(0);
+        if (mailslot__code(rc) == MAILSLOT_EINVAL ||
+            mailslot__code(rc) == MAILSLOT_ENAME)
+            rc = mailslot__code(rc);
         return rc;
     }
     *out = rm;
@@ -456,7 +455,6 @@ mailslot__remote_write(mailslot__remote *rm, const void *data, size_t len)
     size_t n;
 
     if (len > rm->max_data) {
-        mailslot__set_os_error(0);
         return MAILSLOT_ETOOBIG;
     }
     s = open_socket(rm, &m.src_port);
@@ -479,10 +477,8 @@ mailslot__remote_write(mailslot__remote *rm, const void *data, size_t len)
             err = errno;
     }
     close(s);
-    if (rc != 0) {
-        mailslot__set_os_error(0);
+    if (rc != 0)
         return rc;
-    }
     /* A broadcast reaching some interfaces is a success: the protocol
      * promises no more than that anyway. */
     return sent > 0 ? 0 : mailslot__os_fail(err);

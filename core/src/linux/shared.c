@@ -45,12 +45,11 @@ check_root(const char *root, int create)
     }
     if (lstat(root, &st) != 0) {
         /* No shared directory: only root can make one (README). */
-        mailslot__set_os_error(errno);
-        return errno == ENOENT ? MAILSLOT_EACCESS : mailslot__os_fail(errno);
+        return errno == ENOENT ? mailslot__err(MAILSLOT_EACCESS, ENOENT)
+                               : mailslot__os_fail(errno);
     }
     if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
         (st.st_mode & S_ISVTX) == 0) {
-        mailslot__set_os_error(0);
         return MAILSLOT_EUNSAFE;
     }
     return 0;
@@ -209,7 +208,6 @@ group_id(const char *group, gid_t *gid)
         *gid = (gid_t)v;
         return 0;
     }
-    mailslot__set_os_error(0);
     return MAILSLOT_EINVAL;
 }
 

@@ -59,14 +59,12 @@ lock_relay(struct mailslot__sink *s)
     s->lockfd = mailslot__open_regular(AT_FDCWD, path, O_RDWR | O_CREAT,
         0600);
     if (s->lockfd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG)) {
-        mailslot__set_os_error(errno);
-        return MAILSLOT_EUNSAFE;
+        return mailslot__err(MAILSLOT_EUNSAFE, errno);
     }
     if (s->lockfd < 0)
         return mailslot__os_fail(errno);
     if (flock(s->lockfd, LOCK_EX | LOCK_NB) != 0) {
-        mailslot__set_os_error(errno);
-        return errno == EWOULDBLOCK ? MAILSLOT_EEXISTS
+        return errno == EWOULDBLOCK ? mailslot__err(MAILSLOT_EEXISTS, errno)
                                     : mailslot__os_fail(errno);
     }
     return 0;
@@ -110,7 +108,6 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
         return mailslot__os_fail(EMSGSIZE);
     max = mailslot__reader_max_size(paths.info);
     if (max != 0 && len > max) {
-        mailslot__set_os_error(0);
         return MAILSLOT_ETOOBIG;
     }
     mailslot__origin_pack(origin, s->buf);
@@ -130,8 +127,7 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
          * wait here: other slots must not wait for this one. */
         sendto(s->sock, "!", 1, MSG_NOSIGNAL | MSG_DONTWAIT,
             (struct sockaddr *)&bell, sizeof bell);
-        mailslot__set_os_error(EAGAIN);
-        return MAILSLOT_EFULL;
+        return mailslot__err(MAILSLOT_EFULL, EAGAIN);
     }
     if (n < 0)
         return mailslot__os_fail(errno);

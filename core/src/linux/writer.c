@@ -126,10 +126,11 @@ connect_shared(struct mailslot_writer *w, const mailslot__name *name,
     int i, rc;
 
     if (n < 0)
-        return private_rc == MAILSLOT_ENOTFOUND ? n : private_rc;
+        return mailslot__code(private_rc) == MAILSLOT_ENOTFOUND
+            ? n : private_rc;
     for (i = 0; i < n; i++) {
         rc = connect_to(w, &found[i]);
-        if (rc != MAILSLOT_ENOTFOUND)
+        if (mailslot__code(rc) != MAILSLOT_ENOTFOUND)
             return rc;
     }
     return private_rc;
@@ -150,7 +151,8 @@ connect_local(struct mailslot_writer *w, const mailslot__name *name)
     rc = mailslot__slot_paths_for(name, 0, &paths);
     if (rc == 0)
         rc = connect_to(w, &paths);
-    if (rc == MAILSLOT_ENOTFOUND || rc == MAILSLOT_EUNSAFE)
+    if (mailslot__code(rc) == MAILSLOT_ENOTFOUND ||
+        mailslot__code(rc) == MAILSLOT_EUNSAFE)
         rc = connect_shared(w, name, rc);
     if (rc != 0)
         return rc;
@@ -268,14 +270,12 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
     int backlog;
 
     if (w->closed) {
-        mailslot__set_os_error(0);
         return MAILSLOT_ECLOSED;
     }
     if (w->remote != NULL)
         return mailslot__remote_write(w->remote, data, len);
     if (len > MAILSLOT__POSIX_MAX_MESSAGE ||
         (w->max_size != 0 && len > w->max_size)) {
-        mailslot__set_os_error(0);
         return MAILSLOT_ETOOBIG;
     }
     backlog = __atomic_load_n(&w->backlog, __ATOMIC_RELAXED) > 0;

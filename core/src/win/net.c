@@ -26,7 +26,6 @@ int
 mailslot__plat_sink_open(mailslot__sink **out)
 {
     *out = NULL;
-    mailslot__set_os_error(0);
     return MAILSLOT_ENOTSUP;
 }
 
@@ -39,7 +38,6 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
     (void)data;
     (void)len;
     (void)origin;
-    mailslot__set_os_error(0);
     return MAILSLOT_ENOTSUP;
 }
 

@@ -96,8 +96,7 @@ mailslot__win_fail(DWORD err, enum mailslot__win_op op)
         code = by_operation(err, op);
         break;
     }
-    mailslot__set_os_error((int)err);
-    return code;
+    return mailslot__err(code, (int)err);
 }
 
 int
@@ -125,6 +124,5 @@ mailslot__plat_list(char **out, size_t *count)
 {
     (void)out;
     *count = 0;
-    mailslot__set_os_error(0);
     return MAILSLOT_ENOTSUP;
 }

@@ -129,7 +129,6 @@ mailslot__plat_create(const mailslot__name *name,
      * processes may write); a group of writers is a POSIX option. */
     if (mailslot__access_parse(opts->access, NULL) ==
         MAILSLOT__ACCESS_GROUP) {
-        mailslot__set_os_error(0);
         return MAILSLOT_ENOTSUP;
     }
     r = new_reader(name, opts);
@@ -188,7 +187,6 @@ read_slot(struct mailslot_reader *r, int64_t next, void *buf, size_t cap,
 
     *len = (size_t)next;
     if ((uint64_t)next > cap) {
-        mailslot__set_os_error(0);
         return MAILSLOT_EBUFFER;
     }
     /* Nobody else reads the slot now, so the message is there at once. */
@@ -220,7 +218,6 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len)
     if (r->held) {
         *len = r->held_len;
         if (r->held_len > cap) {
-            mailslot__set_os_error(0);
             return MAILSLOT_EBUFFER;
         }
         if (r->held_len > 0)
@@ -358,7 +355,6 @@ mailslot__plat_notify_window(mailslot_reader *r, intptr_t hwnd,
     int rc;
 
     if (hwnd != 0 && !IsWindow((HWND)hwnd)) {
-        mailslot__set_os_error(0);
         return MAILSLOT_EINVAL;
     }
     EnterCriticalSection(&r->mu);

@@ -116,13 +116,11 @@ write_locked(struct mailslot_writer *w, const void *data, size_t len)
     if (!ok) {
         /* A write the timeout gave up on: the queue stayed full. */
         if (GetLastError() == WAIT_TIMEOUT) {
-            mailslot__set_os_error(WAIT_TIMEOUT);
-            return MAILSLOT_EFULL;
+            return mailslot__err(MAILSLOT_EFULL, WAIT_TIMEOUT);
         }
         return mailslot__win_fail(GetLastError(), MAILSLOT__OP_WRITE);
     }
     if (n != len) {
-        mailslot__set_os_error(0);
         return MAILSLOT_EOS;
     }
     return 0;
@@ -135,11 +133,9 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
 
     EnterCriticalSection(&w->mu);
     if (w->closed) {
-        mailslot__set_os_error(0);
         rc = MAILSLOT_ECLOSED;
     } else if (len > MAILSLOT__WIN_MAX_MESSAGE ||
                (w->max_size != 0 && len > w->max_size)) {
-        mailslot__set_os_error(0);
         rc = MAILSLOT_ETOOBIG;
     } else {
         rc = write_locked(w, data, len);

@@ -129,7 +129,7 @@ test_round_trip(void)
     CHECK_EQ(mailslot_read_many(r, b.m, 1, &got, 50), MAILSLOT_ETIMEOUT);
     CHECK_EQ(mailslot_read_many(r, b.m, 3, &got, MAILSLOT_TIMEOUT_DEFAULT),
         MAILSLOT_ETIMEOUT);
-    /* COUNT may be NULL. */
+    /* WRITTEN and COUNT may be NULL. */
     CHECK_EQ(mailslot_write_many(w, NULL, 0, NULL), MAILSLOT_EINVAL);
     CHECK_EQ(write_range(w, 0, 1), 0);
     CHECK_EQ(mailslot_read_many(r, b.m, MAXB, NULL, 1000), 0);
@@ -284,7 +284,9 @@ static void
 test_large(void)
 {
     const char *name = unique_name("batch-large");
-    size_t size = on_windows() ? 60000 : 200000, got = 0, i;
+    /* Wine 8 makes a writer wait once about 90 KB are queued (section 10
+     * row 36), which Windows never does: keep the batch under that. */
+    size_t size = on_windows() ? 15000 : 200000, got = 0, i;
     mailslot_reader *r = make_reader(name, 0, 0);
     mailslot_writer *w = NULL;
     mailslot_wmsg wm[5];

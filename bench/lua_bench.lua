@@ -4,10 +4,14 @@
 --   lua5.4 lua_bench.lua luasocket|mailslot tput SIZE WRITERS COUNT
 --   lua5.4 lua_bench.lua luasocket|mailslot rtt SIZE COUNT
 --   lua5.4 lua_bench.lua luasocket|mailslot wakeup COUNT GAP_US
+--   lua5.4 lua_bench.lua luasocket|mailslot batch SIZE COUNT BATCH
 --
 -- "luasocket" is what a Lua programmer writes without the library: the
 -- reader binds a unix datagram socket and calls receive(65536) (it does
 -- not know the size of the next message); writers connect and send().
+-- "batch" is one writer: LuaSocket's single-datagram loop (as tput)
+-- against mailslot's batch calls, w:write_many() of BATCH messages and
+-- slot:read_many(BATCH).
 -- Lua cannot fork, so this process (the reader) starts its writers with
 -- io.popen(): each opens the slot, sends a one-byte "ready" message, and
 -- waits for a "go" line on its standard input.  One JSON line on stdout.
@@ -60,6 +64,24 @@ impls.mailslot = {
     end,
 }
 
+-- Batch calls: "write" sends a list of messages, "read" returns one.
+local function mailslot_batch(n)
+    return {
+        rx_open = function(name)
+            local mailslot = require "mailslot"
+            local r = assert(mailslot.create("msbench\\" .. name))
+            return function() return r:read_many(n) end,
+                function() r:close() end
+        end,
+        tx_open = function(name)
+            local mailslot = require "mailslot"
+            local w = assert(mailslot.open("msbench\\" .. name))
+            return function(list) return w:write_many(list) end,
+                function() w:close() end
+        end,
+    }
+end
+
 local function self_command(...)
     local parts = { arg[-1], arg[0] }
     for _, a in ipairs({ ... }) do parts[#parts + 1] = tostring(a) end
@@ -108,7 +130,50 @@ local function writer(impl, name, size, count, gap_us)
     close()
 end
 
-local function tput(impl_name, impl, size, writers, total)
+-- A batch writer child: COUNT messages of SIZE bytes, BSIZE per call.
+local function batch_writer(impl, name, size, count, bsize)
+    local write_many, close = impl.tx_open(name)
+    assert(write_many({ "R" }))
+    if io.read("l") ~= "go" then fail("no go") end
+    local chunk, msg = {}, string.rep("\0", size)
+    for i = 1, bsize do chunk[i] = msg end
+    for _ = 1, count // bsize do assert(write_many(chunk)) end
+    close()
+end
+
+local tput
+
+-- One writer: LuaSocket's single-datagram loop, or mailslot's batches.
+local function batch(impl_name, impl, size, total, bsize)
+    if impl_name ~= "mailslot" then
+        return (tput(impl_name, impl, size, 1, total):gsub(
+            '"mode": "tput"', '"mode": "batch"'))
+    end
+    impl = mailslot_batch(bsize)
+    total = total // bsize * bsize
+    local name = "l" .. tostring(os.time()) .. "-" ..
+        tostring(math.random(1, 1e9)) .. "-b"
+    local read_many, close = impl.rx_open(name)
+    local procs = { assert(io.popen(self_command(impl_name, "batch-writer",
+        name, size, total, bsize), "w")) }
+    if read_many() == nil then fail("no ready message from a writer") end
+    local t0 = go(procs)
+    local got = 0
+    while got < total do
+        local msgs = read_many()
+        if msgs == nil or #msgs[#msgs] ~= size then fail("bad message") end
+        got = got + #msgs
+    end
+    local secs = now() - t0
+    finish(procs)
+    close()
+    return string.format('{"mode": "batch", "impl": "%s", "size": %d, ' ..
+        '"batch": %d, "msgs": %d, "secs": %.6f, "msgs_per_s": %.1f, ' ..
+        '"mb_per_s": %.3f}', impl_name, size, bsize, total, secs,
+        total / secs, total * size / secs / 1e6)
+end
+
+function tput(impl_name, impl, size, writers, total)
     local per = total // writers
     total = per * writers
     local name = "l" .. tostring(os.time()) .. "-" ..
@@ -197,12 +262,16 @@ local function main()
     math.randomseed(os.time(), math.floor(now() * 1e6) % 1e9)
     if mode == "writer" then
         writer(impl, n[1], n[2], n[3], n[4])
+    elseif mode == "batch-writer" then
+        batch_writer(mailslot_batch(n[4]), n[1], n[2], n[3], n[4])
     elseif mode == "echo" then
         echo(impl, n[1], n[2], n[3])
     elseif mode == "tput" and #n == 3 then
         print(tput(impl_name, impl, n[1], n[2], n[3]))
     elseif mode == "rtt" and #n == 2 then
         print(rtt(impl_name, impl, n[1], n[2]))
+    elseif mode == "batch" and #n == 3 then
+        print(batch(impl_name, impl, n[1], n[2], n[3]))
     elseif mode == "wakeup" and #n == 2 then
         print(wakeup(impl_name, impl, n[1], n[2]))
     else

@@ -4,12 +4,15 @@
     py_bench.py socket|mailslot tput SIZE WRITERS COUNT
     py_bench.py socket|mailslot rtt SIZE COUNT
     py_bench.py socket|mailslot wakeup COUNT GAP_US
+    py_bench.py socket|mailslot batch SIZE COUNT BATCH
 
 "socket" is what a Python programmer writes without the library: the
 reader binds an AF_UNIX datagram socket and calls recv(65536) (it does not
 know the size of the next message, like a mailslot reader); writers
 connect and send().  "mailslot" does the same with mailslot.create(),
-read(), mailslot.open() and write().  This process is the reader; writers
+read(), mailslot.open() and write().  "batch" is one writer: the socket module's
+single-datagram loop (as tput) against mailslot's batch calls, write_many()
+of BATCH messages and read_many(BATCH).  This process is the reader; writers
 are forked.  One JSON line on stdout, as c_bench prints.
 """
 import json
@@ -66,6 +69,25 @@ class MailslotImpl:
         import mailslot
         w = mailslot.open("msbench\\" + name)
         return w.write, w.close
+
+
+class MailslotBatchImpl:
+    """Batch calls: "write" sends a list, "read" returns one."""
+    name = "mailslot"
+    batch = 64
+
+    @classmethod
+    def rx_open(cls, name):
+        import mailslot
+        r = mailslot.create("msbench\\" + name)
+        n = cls.batch
+        return (lambda: r.read_many(n)), r.close
+
+    @staticmethod
+    def tx_open(name):
+        import mailslot
+        w = mailslot.open("msbench\\" + name)
+        return w.write_many, w.close
 
 
 class Crew:
@@ -149,6 +171,38 @@ def tput(impl, size, writers, total):
             "msgs_per_s": total / secs, "mb_per_s": total * size / secs / 1e6}
 
 
+def batch(impl, size, total, bsize):
+    """One writer; mailslot with batch calls, the socket module without."""
+    if impl is SocketImpl:
+        return dict(tput(impl, size, 1, total), mode="batch", batch=1)
+    MailslotBatchImpl.batch = bsize
+    impl = MailslotBatchImpl
+    total = total // bsize * bsize
+    name = "p%d-b" % os.getpid()
+    chunk = [bytes(size)] * bsize
+
+    def body(write_many):
+        for _ in range(total // bsize):
+            write_many(chunk)
+    crew = Crew(impl, name, 1, body)
+    read_many, close = impl.rx_open(name)
+    crew.open()
+    t0 = crew.go()
+    got = 0
+    while got < total:
+        msgs = read_many()
+        got += len(msgs)
+        if len(msgs[-1]) != size:
+            check(msgs[-1], size)
+    t1 = now()
+    crew.finish()
+    close()
+    secs = (t1 - t0) / 1e9
+    return {"mode": "batch", "impl": impl.name, "size": size, "batch": bsize,
+            "msgs": total, "secs": secs, "msgs_per_s": total / secs,
+            "mb_per_s": total * size / secs / 1e6}
+
+
 def latency(ns):
     ns.sort()
     n = len(ns)
@@ -225,7 +279,8 @@ def main(argv):
     if len(argv) < 3 or argv[1] not in impls:
         sys.exit(__doc__)
     impl, mode, args = impls[argv[1]], argv[2], [int(a) for a in argv[3:]]
-    modes = {"tput": (tput, 3), "rtt": (rtt, 2), "wakeup": (wakeup, 2)}
+    modes = {"tput": (tput, 3), "rtt": (rtt, 2), "wakeup": (wakeup, 2),
+             "batch": (batch, 3)}
     if mode not in modes or len(args) != modes[mode][1]:
         sys.exit(__doc__)
     print(json.dumps(modes[mode][0](impl, *args)), flush=True)

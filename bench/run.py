@@ -12,7 +12,9 @@ Every comparison runs mailslot and its baseline side by side in one run,
 alternating, as separate writer and reader processes: C (c_bench: raw
 AF_UNIX datagrams vs the C API), Python (py_bench.py: the socket module vs
 the mailslot module), Lua (lua_bench.lua: LuaSocket's unix datagram socket
-vs the mailslot module).  Speed is reported, never asserted.
+vs the mailslot module); the batch rows put mailslot's read_many/write_many
+against the same baselines' single-datagram loops.  Speed is reported,
+never asserted.
 """
 import argparse
 import json
@@ -47,12 +49,18 @@ FULL = {
     "wakeup": 300, "gap_us": 1000,
     "memory": 10000, "scale": 1000,
 }
+# Batch calls (read_many/write_many) against the baseline's single-datagram
+# loop: message sizes, messages per call, and messages per run.
+BATCH_SIZES = [16, 1024]
+BATCH = 64
+FULL["batch"] = {"Python": 240000, "Lua": 240000}
 SMOKE = {
     "reps": 1,
     "tput": {lang: {16: 160, 1024: 160, 61440: 32} for lang in LANGS},
     "rtt": {lang: 50 for lang in LANGS},
     "wakeup": 10, "gap_us": 1000,
     "memory": 10000, "scale": 50,
+    "batch": {"Python": 256, "Lua": 256},
 }
 
 
@@ -132,6 +140,10 @@ def cases(cfg, langs):
         for size in SIZES:
             yield lang, "rtt", (size,), ["rtt", size, cfg["rtt"][lang]]
         yield (lang, "wakeup", (), ["wakeup", cfg["wakeup"], cfg["gap_us"]])
+        if lang in cfg["batch"]:
+            for size in BATCH_SIZES:
+                yield (lang, "batch", (size,),
+                       ["batch", size, cfg["batch"][lang], BATCH])
     if "C" in langs:
         for size in (16, 1024):
             yield "C", "memory", (size,), ["memory", size, cfg["memory"]]

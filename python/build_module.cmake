@@ -5,6 +5,7 @@
 set(MAILSLOT_PY_PKG ${CMAKE_CURRENT_BINARY_DIR}/pkg/mailslot)
 
 add_library(mailslot_python MODULE
+    src/batch.c
     src/codec.c
     src/module.c
     src/reader.c

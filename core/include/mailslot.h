@@ -180,9 +180,9 @@ MAILSLOT_API size_t MAILSLOT_CALL mailslot_info_size(void);
 /*
  * Where a field lies in its struct, for FFI users that fill or read the
  * structs by hand (AutoHotkey's NumPut and NumGet): FIELD is
- * "options.NAME" or "info.NAME" with NAME a member of mailslot_options or
- * mailslot_info ("options.max_message_size", "info.next_size", ...), as
- * UTF-8.  Returns the byte offset, or MAILSLOT_EINVAL for an unknown field.
+ * "options.NAME", "info.NAME", "rmsg.NAME" or "wmsg.NAME" with NAME a
+ * member of that struct ("options.max_message_size", "info.next_size",
+ * "rmsg.len", ...), as UTF-8.  Returns the byte offset, or MAILSLOT_EINVAL for an unknown field.
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_field_offset(const char *field);
 
@@ -282,6 +282,58 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_read(mailslot_reader *r, void *buf,
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_read_alloc(mailslot_reader *r,
     void **data, size_t *len, int32_t timeout_ms);
+
+/*
+ * Batches: many whole messages per call.  One message of a batch read is
+ * a buffer the caller owns (BUF, CAP bytes) and the size of the message
+ * that landed in it (LEN); one message of a batch write is DATA, LEN
+ * bytes.  Like struct iovec these never grow: their layout is fixed.
+ */
+typedef struct mailslot_rmsg {
+    void *buf;   /* where the message goes (may be NULL when CAP is 0) */
+    size_t cap;  /* bytes at BUF */
+    size_t len;  /* out: the message's size (0 for an empty message) */
+} mailslot_rmsg;
+
+typedef struct mailslot_wmsg {
+    const void *data; /* the message (may be NULL when LEN is 0) */
+    size_t len;       /* its size; 0 is an empty message */
+} mailslot_wmsg;
+
+/*
+ * Read up to MAX messages in one call, each into its own buffer
+ * MSGS[i].BUF (MSGS[i].CAP bytes), oldest first; *COUNT gets how many
+ * were read (MSGS[0..*COUNT-1].LEN their sizes).  The call waits up to
+ * TIMEOUT_MS (as mailslot_read(): 0 poll, -1 forever,
+ * MAILSLOT_TIMEOUT_DEFAULT the reader's) for the FIRST message only, then
+ * takes what is already queued, without waiting, up to MAX.  Messages
+ * keep their boundaries and their order, an empty message included, and
+ * nothing is lost or reordered between single and batch reads.
+ *
+ * Returns 0 with *COUNT >= 1, or the error the first message met, with
+ * *COUNT 0 and nothing consumed: MAILSLOT_ETIMEOUT, MAILSLOT_EBUFFER
+ * (MSGS[0].CAP is too small: MSGS[0].LEN is set to the size needed and
+ * the message stays queued, exactly as mailslot_read()), MAILSLOT_ECLOSED,
+ * MAILSLOT_EINTR, MAILSLOT_ENOMEM (as mailslot_read()).  A batch never
+ * fails once it has a message: it stops early, returning what it has,
+ * when the next message does not fit its buffer (that message stays
+ * queued, and MSGS[*COUNT].LEN is set to its size, more than its CAP, so
+ * the caller can size a buffer; the next call reports MAILSLOT_EBUFFER
+ * for it if the buffer is still small) or when any other condition
+ * arises, which the next call then reports.  The contents of buffers
+ * past *COUNT are unspecified, and so are their LEN fields but for that
+ * one.
+ * MAILSLOT_EINVAL, with nothing read: R or MSGS NULL, MAX 0, a buffer
+ * NULL with a non-zero CAP, a bad timeout.
+ *
+ * Linux takes the messages the reader has queued first, then the
+ * socket's in batches of recvmmsg(), each received straight into its
+ * buffer; Windows reads them one by one (ReadFile) inside the library.
+ * Thread safety as mailslot_read(): the messages of one call are in
+ * order; calls from several threads on one reader may interleave.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_read_many(mailslot_reader *r,
+    mailslot_rmsg *msgs, size_t max, size_t *count, int32_t timeout_ms);
 
 typedef struct mailslot_info {
     size_t size;               /* sizeof(mailslot_info), set by the caller */
@@ -401,6 +453,24 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_open_w(const uint16_t *name,
  */
 MAILSLOT_API int MAILSLOT_CALL mailslot_write(mailslot_writer *w,
     const void *data, size_t len);
+
+/*
+ * Write COUNT messages, MSGS[0] first, each one whole, as COUNT calls of
+ * mailslot_write() would: the same checks, waits for room and errors, in
+ * order.  *WRITTEN (may be NULL) gets how many were written: COUNT on
+ * success; on an error, the number written before the message that
+ * failed, which (like every later one) was not sent, and the call returns
+ * that message's error (MAILSLOT_ETOOBIG, MAILSLOT_EFULL, MAILSLOT_EGONE,
+ * MAILSLOT_ECLOSED, MAILSLOT_ENETWORK, MAILSLOT_EINTR, ...).  COUNT 0
+ * writes nothing and succeeds.  MAILSLOT_EINVAL, with nothing sent: W or
+ * MSGS NULL, or any message with DATA NULL and LEN non-zero.
+ * Linux sends with sendmmsg() while the reader's queue has room and,
+ * for the rest of a batch it cannot take at once, falls back to the
+ * single-write path (waiting for room, waking the reader's drain
+ * thread).  Windows and remote names write one by one.
+ */
+MAILSLOT_API int MAILSLOT_CALL mailslot_write_many(mailslot_writer *w,
+    const mailslot_wmsg *msgs, size_t count, size_t *written);
 
 /*
  * Change how long later writes wait for room in a full queue (as

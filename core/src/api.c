@@ -121,6 +121,25 @@ mailslot_read(mailslot_reader *r, void *buf, size_t cap, size_t *len,
         mailslot__plat_read(r, buf, cap, len, timeout_ms));
 }
 
+/* Every buffer of a batch read is usable: checked before anything is
+ * read, so bad input consumes nothing. */
+int MAILSLOT_CALL
+mailslot_read_many(mailslot_reader *r, mailslot_rmsg *msgs, size_t max,
+    size_t *count, int32_t timeout_ms)
+{
+    size_t ignored, i;
+
+    if (count == NULL)
+        count = &ignored;
+    *count = 0;
+    if (r == NULL || msgs == NULL || max == 0 || !valid_timeout(timeout_ms))
+        return fail(MAILSLOT_EINVAL);
+    for (i = 0; i < max; i++)
+        if (msgs[i].buf == NULL && msgs[i].cap != 0)
+            return fail(MAILSLOT_EINVAL);
+    return mailslot__plat_read_many(r, msgs, max, count, timeout_ms);
+}
+
 size_t MAILSLOT_CALL
 mailslot_origin_size(void)
 {
@@ -398,6 +417,26 @@ mailslot_write(mailslot_writer *w, const void *data, size_t len)
     if (w == NULL || (data == NULL && len != 0))
         return fail(MAILSLOT_EINVAL);
     return mailslot__public(mailslot__plat_write(w, data, len));
+}
+
+/* Every message is checked before the first is sent. */
+int MAILSLOT_CALL
+mailslot_write_many(mailslot_writer *w, const mailslot_wmsg *msgs,
+    size_t count, size_t *written)
+{
+    size_t ignored, i;
+
+    if (written == NULL)
+        written = &ignored;
+    *written = 0;
+    if (w == NULL || msgs == NULL)
+        return fail(MAILSLOT_EINVAL);
+    for (i = 0; i < count; i++)
+        if (msgs[i].data == NULL && msgs[i].len != 0)
+            return fail(MAILSLOT_EINVAL);
+    if (count == 0)
+        return 0;
+    return mailslot__plat_write_many(w, msgs, count, written);
 }
 
 int MAILSLOT_CALL

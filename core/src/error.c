@@ -185,6 +185,11 @@ mailslot_field_offset(const char *field)
         FIELD("info", mailslot_info, next_size),
         FIELD("info", mailslot_info, count),
         FIELD("info", mailslot_info, read_timeout_ms),
+        FIELD("rmsg", mailslot_rmsg, buf),
+        FIELD("rmsg", mailslot_rmsg, cap),
+        FIELD("rmsg", mailslot_rmsg, len),
+        FIELD("wmsg", mailslot_wmsg, data),
+        FIELD("wmsg", mailslot_wmsg, len),
     };
 #undef FIELD
 

@@ -60,6 +60,16 @@ int mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
     size_t *len, int32_t timeout_ms, mailslot_origin *origin);
 
 /*
+ * Batches (mailslot_read_many(), mailslot_write_many()): arguments are
+ * checked, MAX and COUNT are at least 1, *COUNT and *WRITTEN start at 0.
+ * Same semantics as the public functions.
+ */
+int mailslot__plat_read_many(mailslot_reader *r, mailslot_rmsg *msgs,
+    size_t max, size_t *count, int32_t timeout_ms);
+int mailslot__plat_write_many(mailslot_writer *w, const mailslot_wmsg *msgs,
+    size_t count, size_t *written);
+
+/*
  * The reader option "access": MAILSLOT__ACCESS_USER (NULL or "user"),
  * _ALL ("all") or _GROUP ("group:NAME", *GROUP pointing at NAME), else
  * MAILSLOT_EINVAL.  GROUP may be NULL.

@@ -115,6 +115,16 @@ local reader = {}
 ---@return string? errmsg
 function reader:read(timeout) end
 
+---Read many whole messages in one call: wait (up to `timeout`) for the
+---first one only, then take what is already queued, up to `max`; the
+---same messages, in the same order, as `max` calls of `read`.
+---@param max integer At least 1.
+---@param timeout? number Seconds; absent uses the slot's timeout, 0 polls, negative blocks.
+---@return string[]? messages 1 to `max` of them, oldest first
+---@return mailslot.errname? errname `"timeout"` when none came
+---@return string? errmsg
+function reader:read_many(max, timeout) end
+
 ---Read one message and where it came from.
 ---@param timeout? number
 ---@return string? message
@@ -180,6 +190,17 @@ local writer = {}
 ---@return mailslot.errname? errname
 ---@return string? errmsg
 function writer:write(data, encoding, nul) end
+
+---Send every message of `list`, in order, each whole, as `write` would.
+---A list item that is not a string raises, and nothing is sent.
+---@param list string[]
+---@param encoding? mailslot.encoding Encode each item to this (not `"auto"`).
+---@param nul? boolean Append a terminator to each.
+---@return integer? count how many were sent (all of them)
+---@return mailslot.errname? errname why the first failing one was not sent
+---@return string? errmsg
+---@return integer? written on failure, how many were sent before it
+function writer:write_many(list, encoding, nul) end
 
 ---Set how long later writes wait for room in a full queue.
 ---@param timeout? number Seconds; nil or negative waits forever, 0 fails at once.

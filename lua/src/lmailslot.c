@@ -237,6 +237,58 @@ writer_write(lua_State *L)
 }
 
 /*
+ * w:write_many(list [, encoding [, nul]]) -> count | nil, errname,
+ * message, written
+ * Every message of the sequence LIST, in order, each as w:write() makes
+ * and sends it.  A list item that is not a string raises, before anything
+ * is sent.  On a failure the messages before the failing one are written
+ * (WRITTEN of them), it and the rest are not.
+ */
+static int
+writer_write_many(lua_State *L)
+{
+    writer_box *box = check_writer(L, 1);
+    lua_Integer n, i;
+    mailslot_wmsg *m;
+    size_t written = 0;
+    int enc, nul, rc;
+
+    luaL_checktype(L, 2, LUA_TTABLE);
+    enc = check_write_encoding(L, 3, -1);
+    nul = lua_toboolean(L, 4);
+    n = luaL_len(L, 2);
+    for (i = 1; i <= n; i++) {
+        if (lua_geti(L, 2, i) != LUA_TSTRING)
+            return luaL_argerror(L, 2, lua_pushfstring(L,
+                "item %I is a %s, expected string", i,
+                luaL_typename(L, -1)));
+        lua_pop(L, 1);
+    }
+    /* The messages, made first (encoded, terminated), stay on a table
+     * while the core sends them. */
+    m = (mailslot_wmsg *)lua_newuserdatauv(L,
+        (size_t)(n > 0 ? n : 1) * sizeof *m, 0);
+    lua_createtable(L, (int)n, 0);
+    for (i = 1; i <= n; i++) {
+        lua_geti(L, 2, i);
+        rc = push_message(L, lua_gettop(L), enc, nul);
+        if (rc != 0)
+            return lmailslot_push_failure(L, rc);
+        m[i - 1].data = lua_tolstring(L, -1, &m[i - 1].len);
+        lua_rawseti(L, -3, i);
+        lua_pop(L, 1);
+    }
+    rc = n > 0 ? mailslot_write_many(box->w, m, (size_t)n, &written) : 0;
+    if (rc != 0) {
+        lmailslot_push_failure(L, rc);
+        lua_pushinteger(L, (lua_Integer)written);
+        return 4;
+    }
+    lua_pushinteger(L, (lua_Integer)written);
+    return 1;
+}
+
+/*
  * w:settimeout(t) -> true | failure: how long later writes wait for room
  * while the reader's queue is full, as the reader's settimeout counts:
  * seconds, 0 does not wait, nil (or a negative number) waits forever.
@@ -456,6 +508,7 @@ static const luaL_Reg module_functions[] = {
 /* clang-format off */
 static const luaL_Reg writer_methods[] = {
     { "write", writer_write },
+    { "write_many", writer_write_many },
     { "settimeout", writer_settimeout },
     { "gettimeout", writer_gettimeout },
     { "close", writer_close },

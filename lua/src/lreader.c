@@ -15,7 +15,12 @@ typedef struct reader_box {
     int32_t timeout;    /* the slot's read timeout, as the core has it */
     char *buf;          /* receive buffer of CAP bytes, NULL until a read */
     size_t cap;
+    size_t slice;       /* read_many(): each message's share of BUF */
 } reader_box;
+
+/* read_many(): messages per core call; most bytes of BUF for each. */
+#define BATCH 64u
+#define SLICE 4096u
 
 /* ---------------------------------------------------------------------- */
 /* Reading                                                                */
@@ -144,6 +149,110 @@ reader_read(lua_State *L)
     int rc = push_read(L, box, timeout, NULL);
 
     return rc == 0 ? 1 : lmailslot_push_failure(L, rc);
+}
+
+/*
+ * mailslot_read_many() that rides out signals, as read_retrying() does
+ * (nothing is consumed by an interrupted wait).
+ */
+static int
+read_many_retrying(mailslot_reader *r, mailslot_rmsg *m, size_t k,
+                   size_t *got, int32_t timeout)
+{
+    int64_t start = timeout > 0 ? now_ms() : 0, left;
+    int rc;
+
+    for (;;) {
+        rc = mailslot_read_many(r, m, k, got, timeout);
+        if (rc != MAILSLOT_EINTR || timeout <= 0) {
+            if (rc != MAILSLOT_EINTR)
+                return rc;
+            continue;
+        }
+        left = (int64_t)timeout - (now_ms() - start);
+        left = left < 0 ? 0 : left > timeout ? timeout : left;
+        start = now_ms();
+        timeout = (int32_t)left;
+    }
+}
+
+/*
+ * One core call of read_many(): up to K messages into slices of the
+ * slot's buffer, appended to the table on top (N so far) as strings.  A
+ * message longer than a slice (the core keeps it and says how long) is
+ * read into a Lua buffer of its size.  Returns the core's code; *MORE is
+ * set when more may be queued.
+ */
+static int
+read_batch(lua_State *L, reader_box *box, size_t k, int32_t timeout,
+           lua_Integer *n, int *more)
+{
+    mailslot_rmsg m[BATCH];
+    size_t got = 0, i;
+    luaL_Buffer b;
+    int rc;
+
+    for (i = 0; i < k; i++) {
+        m[i].buf = box->buf + i * box->slice;
+        m[i].cap = box->slice;
+        m[i].len = 0;
+    }
+    rc = read_many_retrying(box->r, m, k, &got, timeout);
+    *more = 0;
+    if (rc == MAILSLOT_EBUFFER) {
+        /* Longer than a slice: its own buffer, without waiting. */
+        m[0].buf = luaL_buffinitsize(L, &b, m[0].len);
+        m[0].cap = m[0].len;
+        rc = mailslot_read_many(box->r, m, 1, &got, 0);
+        if (rc != 0) {
+            lua_pop(L, 1);
+            return rc;
+        }
+        luaL_pushresultsize(&b, m[0].len);
+        lua_rawseti(L, -2, ++*n);
+        *more = 1;
+        return 0;
+    }
+    for (i = 0; rc == 0 && i < got; i++) {
+        lua_pushlstring(L, (const char *)m[i].buf, m[i].len);
+        lua_rawseti(L, -2, ++*n);
+    }
+    /* A full batch, or one cut short by a message longer than a slice. */
+    *more = rc == 0 && (got == k || m[got].len > m[got].cap);
+    return rc;
+}
+
+/*
+ * slot:read_many(max [, timeout]) -> {messages} | nil, errname, message
+ * Waits (up to TIMEOUT, the slot's by default) for the first message
+ * only, then takes what is queued, up to MAX: 1 to MAX messages, oldest
+ * first.
+ */
+static int
+reader_read_many(lua_State *L)
+{
+    reader_box *box = check_reader(L, 1);
+    lua_Integer max = luaL_checkinteger(L, 2), n = 0;
+    int32_t timeout = lmailslot_check_timeout(L, 3, MAILSLOT_TIMEOUT_DEFAULT);
+    size_t k;
+    int rc, more = 1;
+
+    luaL_argcheck(L, max >= 1, 2, "max must be at least 1");
+    if (timeout == MAILSLOT_TIMEOUT_DEFAULT)
+        timeout = box->timeout;
+    if (box->buf == NULL) {
+        box->buf = (char *)malloc(box->cap);
+        if (box->buf == NULL)
+            return lmailslot_push_failure(L, MAILSLOT_ENOMEM);
+    }
+    lua_createtable(L, max < (lua_Integer)BATCH ? (int)max : (int)BATCH, 0);
+    do {
+        k = (size_t)(max - n) < BATCH ? (size_t)(max - n) : BATCH;
+        rc = read_batch(L, box, k, n == 0 ? timeout : 0, &n, &more);
+    } while (rc == 0 && more && n < max);
+    if (n == 0)
+        return lmailslot_push_failure(L, rc);
+    return 1;
 }
 
 /* Set field KEY of the table on top to the NUL-terminated FIELD. */
@@ -386,6 +495,10 @@ lmailslot_create(lua_State *L)
         box->cap = opts->max_message_size;
     if (box->cap == 0)
         box->cap = 1;
+    /* read_many() receives into BATCH slices of the buffer. */
+    box->slice = box->cap < SLICE ? box->cap : SLICE;
+    if (box->cap < BATCH * box->slice)
+        box->cap = BATCH * box->slice;
     luaL_setmetatable(L, READER_MT);
     rc = mailslot_create(name, opts, &box->r);
     if (rc != 0)
@@ -396,6 +509,7 @@ lmailslot_create(lua_State *L)
 /* clang-format off */
 static const luaL_Reg reader_methods[] = {
     { "read", reader_read },
+    { "read_many", reader_read_many },
     { "read_origin", reader_read_origin },
     { "read_text", reader_read_text },
     { "messages", reader_messages },

@@ -1,7 +1,7 @@
 # Type hints for the mailslot package (the runtime is __init__.py over the
 # C extension _mailslot).  tests/test_api.py checks that this file names
 # exactly the public names the package defines.
-from typing import (AsyncIterator, Iterator, List, Literal, NamedTuple,
+from typing import (AsyncIterator, Iterable, Iterator, List, Literal, NamedTuple,
                     Optional, Tuple, Union, overload)
 
 _BytesLike = Union[bytes, bytearray, memoryview]
@@ -53,6 +53,8 @@ class Mailslot:
     @overload
     def read(self, timeout: Optional[float], origin: Literal[True]
              ) -> Tuple[bytes, Optional[Origin]]: ...
+    def read_many(self, max: int,
+                  timeout: Optional[float] = ...) -> List[bytes]: ...
     def read_text(self, encoding: Optional[str] = ..., errors: str = ...,
                   timeout: Optional[float] = ...) -> str: ...
     def info(self) -> Info: ...
@@ -92,6 +94,8 @@ class Writer:
     def timeout(self, value: Optional[float]) -> None: ...
     def write(self, data: _Message, *, encoding: str = ...,
               nul: bool = ...) -> int: ...
+    def write_many(self, messages: Iterable[_Message], *,
+                   encoding: str = ..., nul: bool = ...) -> int: ...
     async def write_async(self, data: _Message, *, encoding: str = ...,
                           nul: bool = ...) -> int: ...
     def close(self) -> None: ...
@@ -124,6 +128,9 @@ class Error(OSError):
     code: int
     errname: str
     detail: str
+    # Set only on errors Writer.write_many() raises: messages written
+    # before the one that failed.
+    written: int
     def __init__(self, code: int, name: Optional[str] = ...,
                  os_error: int = ...) -> None: ...
 

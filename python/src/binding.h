@@ -112,6 +112,56 @@ void ms_writer_opts_clear(writer_opts *wo);
  */
 int ms_write(mailslot_writer *w, const char *data, size_t len);
 
+/* A _mailslot.Reader. */
+typedef struct ReaderObject {
+    PyObject_HEAD
+    mailslot_reader *r; /* freed only in dealloc: close() keeps the memory */
+    PyObject *module;   /* the _mailslot module, for its state */
+    PyObject *name;     /* the str the slot was created with (for errors) */
+    PyObject *canonical; /* its canonical form, the name property */
+    int32_t timeout_ms; /* the default read timeout, as given to the core */
+    int closed;
+    /*
+     * The receive buffer (BUF_CAP bytes), NULL until the first read.  A
+     * read takes it out of the object for its duration, so a read in
+     * another thread (while this one waits with the GIL released) gets a
+     * buffer of its own; the first to finish puts its buffer back.
+     * read_many() receives into MS_BATCH slices of SLICE bytes of it.
+     */
+    char *buf;
+    size_t buf_cap;
+    size_t slice;
+} ReaderObject;
+
+/* read_many(): messages per core call, and the buffer's slice for each
+ * (a longer message is read into its own bytes object). */
+#define MS_BATCH 64u
+#define MS_SLICE 4096u
+
+/* The receive buffer for one read (taken out of SELF), or NULL with
+ * MemoryError; give it back after the read (kept unless another read
+ * already gave one back or the slot is closed).  GIL held. */
+char *ms_reader_take_buffer(ReaderObject *self);
+void ms_reader_give_back_buffer(ReaderObject *self, char *buf);
+
+/* A _mailslot.Writer. */
+typedef struct WriterObject {
+    PyObject_HEAD
+    mailslot_writer *w; /* freed only in dealloc */
+    PyObject *module;   /* the _mailslot module, for its state */
+    PyObject *name;     /* the str the slot was opened with (for errors) */
+    PyObject *canonical; /* its canonical form, the name property */
+    int closed;
+} WriterObject;
+
+/* Batch methods (batch.c). */
+PyObject *ms_reader_read_many(ReaderObject *self, PyObject *args,
+    PyObject *kwargs);
+PyObject *ms_writer_write_many(WriterObject *self, PyObject *args,
+    PyObject *kwargs);
+extern const char ms_read_many_doc[];
+extern const char ms_write_many_doc[];
+
 /* Types and the factories that create their instances. */
 extern PyType_Spec ms_reader_spec;
 extern PyType_Spec ms_writer_spec;

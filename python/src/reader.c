@@ -18,23 +18,6 @@
 
 #include "binding.h"
 
-typedef struct ReaderObject {
-    PyObject_HEAD
-    mailslot_reader *r; /* freed only in dealloc: close() keeps the memory */
-    PyObject *module;   /* the _mailslot module, for its state */
-    PyObject *name;     /* the str the slot was created with (for errors) */
-    PyObject *canonical; /* its canonical form, the name property */
-    int32_t timeout_ms; /* the default read timeout, as given to the core */
-    int closed;
-    /*
-     * The receive buffer (BUF_CAP bytes), NULL until the first read.  A
-     * read takes it out of the object for its duration, so a read in
-     * another thread (while this one waits with the GIL released) gets a
-     * buffer of its own; the first to finish puts its buffer back.
-     */
-    char *buf;
-    size_t buf_cap;
-} ReaderObject;
 
 /* wait_message() result when a Python exception is set (not a core code). */
 #define WAIT_PYERR 1
@@ -121,10 +104,8 @@ truncated(PyObject *msg, size_t len)
     return copy;
 }
 
-/* The receive buffer for one read (taken out of SELF), or NULL with
- * MemoryError.  Called with the GIL held. */
-static char *
-take_buffer(ReaderObject *self)
+char *
+ms_reader_take_buffer(ReaderObject *self)
 {
     char *buf = self->buf;
 
@@ -138,10 +119,8 @@ take_buffer(ReaderObject *self)
     return buf;
 }
 
-/* Give BUF back after a read: keep it unless another read already gave
- * one back or the slot is closed.  Called with the GIL held. */
-static void
-give_back_buffer(ReaderObject *self, char *buf)
+void
+ms_reader_give_back_buffer(ReaderObject *self, char *buf)
 {
     if (self->buf == NULL && !self->closed)
         self->buf = buf;
@@ -193,7 +172,7 @@ read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty,
 
     if (self->closed)
         return ms_raise_closed("mailslot");
-    buf = take_buffer(self);
+    buf = ms_reader_take_buffer(self);
     if (buf == NULL)
         return NULL;
     for (;;) {
@@ -221,7 +200,7 @@ read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty,
             break;
         }
     }
-    give_back_buffer(self, buf);
+    ms_reader_give_back_buffer(self, buf);
     return msg;
 }
 
@@ -476,6 +455,10 @@ ms_reader_new(PyObject *module, PyTypeObject *cls, PyObject *name,
         self->buf_cap = max_size;
     if (self->buf_cap == 0)
         self->buf_cap = 1;
+    /* read_many() shares the buffer out in slices (batch.c). */
+    self->slice = self->buf_cap < MS_SLICE ? self->buf_cap : MS_SLICE;
+    if (self->buf_cap < MS_BATCH * self->slice)
+        self->buf_cap = MS_BATCH * self->slice;
     return (PyObject *)self;
 }
 
@@ -534,6 +517,8 @@ static PyMethodDef reader_methods[] = {
       "message from a local writer, or a mailslot.Origin for one that\n"
       "'mailslot bridge' took off the network (the sender's NetBIOS\n"
       "name and address, as the sender claimed them)." },
+    { "read_many", (PyCFunction)(void (*)(void))ms_reader_read_many,
+      METH_VARARGS | METH_KEYWORDS, ms_read_many_doc },
     { "_poll", (PyCFunction)reader_poll, METH_NOARGS,
       "_poll($self, /)\n--\n\n"
       "The next message if one is queued, else None; never waits." },

@@ -10,14 +10,6 @@
 
 #include "binding.h"
 
-typedef struct WriterObject {
-    PyObject_HEAD
-    mailslot_writer *w; /* freed only in dealloc */
-    PyObject *module;   /* the _mailslot module, for its state */
-    PyObject *name;     /* the str the slot was opened with (for errors) */
-    PyObject *canonical; /* its canonical form, the name property */
-    int closed;
-} WriterObject;
 
 /* ---------------------------------------------------------------------- */
 /* Options                                                                */
@@ -312,6 +304,8 @@ writer_dealloc(WriterObject *self)
 }
 
 static PyMethodDef writer_methods[] = {
+    { "write_many", (PyCFunction)(void (*)(void))ms_writer_write_many,
+      METH_VARARGS | METH_KEYWORDS, ms_write_many_doc },
     { "write", (PyCFunction)(void (*)(void))writer_write,
       METH_VARARGS | METH_KEYWORDS,
       "write($self, data, /, *, encoding='utf-8', nul=False)\n--\n\n"

@@ -15,6 +15,7 @@
 #include "linux.h"
 #include "queue.h"
 #include "reader.h"
+#include "batch.h"
 
 /* Enter a call; fails when the reader is closed (lock held). */
 static int
@@ -52,6 +53,13 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
         r->q.bytes <= r->limit_bytes / 2)
         pthread_cond_signal(&r->space_cv);
     return 0;
+}
+
+int
+mailslot__reader_take(struct mailslot_reader *r, void *buf, size_t cap,
+    size_t *len)
+{
+    return take(r, buf, cap, len, NULL);
 }
 
 /*

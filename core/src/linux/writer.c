@@ -25,6 +25,7 @@
 #include "mailslot.h"
 #include "platform.h"
 #include "linux.h"
+#include "batch.h"
 
 /* Enough send buffer for one message of the largest size. */
 #define SNDBUF (2u * MAILSLOT__POSIX_MAX_MESSAGE + 4096u)
@@ -308,6 +309,15 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
     if (n < 0)
         return mailslot__os_fail(errno == ECONNREFUSED ? EPIPE : errno);
     return 0;
+}
+
+int
+mailslot__writer_socket(mailslot_writer *w, size_t *limit)
+{
+    *limit = MAILSLOT__POSIX_MAX_MESSAGE;
+    if (w->max_size != 0 && w->max_size < *limit)
+        *limit = w->max_size;
+    return w->closed || w->remote != NULL ? -1 : w->sock;
 }
 
 void

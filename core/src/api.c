@@ -137,7 +137,8 @@ mailslot_read_many(mailslot_reader *r, mailslot_rmsg *msgs, size_t max,
     for (i = 0; i < max; i++)
         if (msgs[i].buf == NULL && msgs[i].cap != 0)
             return fail(MAILSLOT_EINVAL);
-    return mailslot__plat_read_many(r, msgs, max, count, timeout_ms);
+    return mailslot__public(
+        mailslot__plat_read_many(r, msgs, max, count, timeout_ms));
 }
 
 size_t MAILSLOT_CALL
@@ -436,7 +437,8 @@ mailslot_write_many(mailslot_writer *w, const mailslot_wmsg *msgs,
             return fail(MAILSLOT_EINVAL);
     if (count == 0)
         return 0;
-    return mailslot__plat_write_many(w, msgs, count, written);
+    return mailslot__public(
+        mailslot__plat_write_many(w, msgs, count, written));
 }
 
 int MAILSLOT_CALL

@@ -183,21 +183,18 @@ mailslot__plat_read_many(mailslot_reader *r, mailslot_rmsg *msgs,
 
     pthread_mutex_lock(&r->mu);
     /* Closed and lost memory are the single read's to report. */
-    usable = !r->closed && !r->lost;
+    usable = !r->life.closed && !r->lost;
     if (usable)
         got = take_queued(r, msgs, max, &empty);
     if (timeout_ms == MAILSLOT_TIMEOUT_DEFAULT)
-        timeout_ms = r->timeout_ms;
+        timeout_ms = r->life.timeout_ms;
     pthread_mutex_unlock(&r->mu);
     if (got > 0) {
         *count = got;
-        mailslot__set_os_error(0);
         return 0;
     }
-    if (usable && empty && timeout_ms == 0) {
-        mailslot__set_os_error(0);
+    if (usable && empty && timeout_ms == 0)
         return MAILSLOT_ETIMEOUT; /* a poll: already looked everywhere */
-    }
     rc = mailslot__plat_read(r, msgs[0].buf, msgs[0].cap, &msgs[0].len,
         timeout_ms);
     if (rc != 0)
@@ -205,12 +202,11 @@ mailslot__plat_read_many(mailslot_reader *r, mailslot_rmsg *msgs,
     got = 1;
     if (max > 1) {
         pthread_mutex_lock(&r->mu);
-        if (!r->closed && !r->lost)
+        if (!r->life.closed && !r->lost)
             got += take_queued(r, msgs + 1, max - 1, &empty);
         pthread_mutex_unlock(&r->mu);
     }
     *count = got;
-    mailslot__set_os_error(0);
     return 0;
 }
 
@@ -276,6 +272,5 @@ mailslot__plat_write_many(mailslot_writer *w, const mailslot_wmsg *msgs,
         i++;
     }
     *written = count;
-    mailslot__set_os_error(0);
     return 0;
 }

@@ -26,14 +26,13 @@ mailslot__plat_read_many(mailslot_reader *r, mailslot_rmsg *msgs,
     for (i = 1; i < max; i++) {
         len = 0;
         rc = mailslot__plat_read(r, msgs[i].buf, msgs[i].cap, &len, 0);
-        if (rc == MAILSLOT_EBUFFER)
+        if (mailslot__code(rc) == MAILSLOT_EBUFFER)
             msgs[i].len = len; /* the size the caller needs */
         if (rc != 0)
             break;
         msgs[i].len = len;
     }
     *count = i;
-    mailslot__set_os_error(0);
     return 0;
 }
 

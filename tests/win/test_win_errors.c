@@ -12,16 +12,21 @@
 #include "testlib.h"
 #include "win/win.h"
 
+/* The backend returns the code with the Windows error packed beside it;
+ * the public boundary (mailslot__public()) hands out the code and records
+ * the Windows error for mailslot_last_os_error(). */
 static void
 check_map(DWORD err, enum mailslot__win_op op, int want)
 {
-    int got = mailslot__win_fail(err, op);
+    int packed = mailslot__win_fail(err, op);
+    int got = mailslot__public(packed);
 
     if (got != want)
         fprintf(stderr, "Win32 error %lu (op %d): %s, expected %s\n",
             (unsigned long)err, (int)op, mailslot_errname(got),
             mailslot_errname(want));
     CHECK_EQ(got, want);
+    CHECK_EQ(mailslot__code(packed), want);
     CHECK_EQ(mailslot_last_os_error(), (int)err);
 }
 

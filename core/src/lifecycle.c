@@ -9,9 +9,8 @@
 int
 mailslot__life_enter(mailslot__life *l)
 {
-    if (l->closed) {
+    if (l->closed)
         return MAILSLOT_ECLOSED;
-    }
     l->busy++;
     return 0;
 }
@@ -33,12 +32,10 @@ mailslot__read_deadline(const mailslot__life *l, int32_t timeout_ms)
 int
 mailslot__read_verdict(const mailslot__life *l, int64_t deadline)
 {
-    if (l->closed) {
+    if (l->closed)
         return MAILSLOT_ECLOSED;
-    }
-    if (deadline >= 0 && mailslot__now_ms() >= deadline) {
+    if (deadline >= 0 && mailslot__now_ms() >= deadline)
         return MAILSLOT_ETIMEOUT;
-    }
     return 0;
 }
 

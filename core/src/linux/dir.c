@@ -174,9 +174,8 @@ mailslot__slot_paths_in(const char *dir, const mailslot__name *name,
     hash_name(name->canonical, &h1, &h2);
     n = snprintf(out->sock, sizeof out->sock, "%s/%016llx%016llx.sock",
         out->dir, (unsigned long long)h1, (unsigned long long)h2);
-    if (n < 0 || (size_t)n >= sizeof out->sock) {
+    if (n < 0 || (size_t)n >= sizeof out->sock)
         return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
-    }
     snprintf(out->info, sizeof out->info, "%.*s.info", n - 5, out->sock);
     snprintf(out->bell, sizeof out->bell, "%.*s.bell", n - 5, out->sock);
     /* The relay's path is never longer than a slot's socket path. */

@@ -40,9 +40,8 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     size_t size = (size_t)mailslot__queue_peek(&r->q), mlen;
 
     *len = size;
-    if (size > cap) {
+    if (size > cap)
         return MAILSLOT_EBUFFER;
-    }
     mailslot__queue_pop_meta(&r->q, buf, meta, sizeof meta, &mlen);
     mailslot__origin_set(origin, meta, mlen);
     if (r->q.count == 0)

@@ -180,9 +180,8 @@ broadcast_dests(struct mailslot__remote *rm, const char *list, int port)
             ((struct sockaddr_in *)i->ifa_addr)->sin_addr, port);
     }
     freeifaddrs(ifs);
-    if (rm->ndest == 0) {
+    if (rm->ndest == 0)
         return mailslot__err(MAILSLOT_ENETWORK, ENETUNREACH);
-    }
     return 0;
 }
 
@@ -224,9 +223,8 @@ resolve_host(const char *host, struct in_addr *out)
     hints.ai_family = AF_INET;
     hints.ai_socktype = SOCK_DGRAM;
     rc = getaddrinfo(host, NULL, &hints, &res);
-    if (rc != 0 || res == NULL) {
+    if (rc != 0 || res == NULL)
         return mailslot__err(MAILSLOT_ENOTFOUND, rc == EAI_SYSTEM ? errno : 0);
-    }
     *out = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
     freeaddrinfo(res);
     return 0;
@@ -454,9 +452,8 @@ mailslot__remote_write(mailslot__remote *rm, const void *data, size_t len)
     int s, i, sent = 0, err = 0, rc = 0;
     size_t n;
 
-    if (len > rm->max_data) {
+    if (len > rm->max_data)
         return MAILSLOT_ETOOBIG;
-    }
     s = open_socket(rm, &m.src_port);
     if (s < 0)
         return mailslot__os_fail(errno);

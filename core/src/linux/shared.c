@@ -49,9 +49,8 @@ check_root(const char *root, int create)
                                : mailslot__os_fail(errno);
     }
     if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-        (st.st_mode & S_ISVTX) == 0) {
+        (st.st_mode & S_ISVTX) == 0)
         return MAILSLOT_EUNSAFE;
-    }
     return 0;
 }
 

@@ -58,9 +58,8 @@ lock_relay(struct mailslot__sink *s)
     snprintf(path, sizeof path, "%s/" MAILSLOT__RELAY_LOCK, s->dir);
     s->lockfd = mailslot__open_regular(AT_FDCWD, path, O_RDWR | O_CREAT,
         0600);
-    if (s->lockfd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG)) {
+    if (s->lockfd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG))
         return mailslot__err(MAILSLOT_EUNSAFE, errno);
-    }
     if (s->lockfd < 0)
         return mailslot__os_fail(errno);
     if (flock(s->lockfd, LOCK_EX | LOCK_NB) != 0) {
@@ -107,9 +106,8 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
     if (len > MAILSLOT__NBT_SMB_MAX)
         return mailslot__os_fail(EMSGSIZE);
     max = mailslot__reader_max_size(paths.info);
-    if (max != 0 && len > max) {
+    if (max != 0 && len > max)
         return MAILSLOT_ETOOBIG;
-    }
     mailslot__origin_pack(origin, s->buf);
     if (len > 0)
         memcpy(s->buf + MAILSLOT__ORIGIN_WIRE, data, len);

@@ -270,15 +270,13 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
     ssize_t n;
     int backlog;
 
-    if (w->closed) {
+    if (w->closed)
         return MAILSLOT_ECLOSED;
-    }
     if (w->remote != NULL)
         return mailslot__remote_write(w->remote, data, len);
     if (len > MAILSLOT__POSIX_MAX_MESSAGE ||
-        (w->max_size != 0 && len > w->max_size)) {
+        (w->max_size != 0 && len > w->max_size))
         return MAILSLOT_ETOOBIG;
-    }
     backlog = __atomic_load_n(&w->backlog, __ATOMIC_RELAXED) > 0;
     if (backlog)
         __atomic_fetch_sub(&w->backlog, 1, __ATOMIC_RELAXED);

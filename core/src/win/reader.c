@@ -128,9 +128,8 @@ mailslot__plat_create(const mailslot__name *name,
     /* Windows decides who may open a mailslot by its own rules (local
      * processes may write); a group of writers is a POSIX option. */
     if (mailslot__access_parse(opts->access, NULL) ==
-        MAILSLOT__ACCESS_GROUP) {
+        MAILSLOT__ACCESS_GROUP)
         return MAILSLOT_ENOTSUP;
-    }
     r = new_reader(name, opts);
     if (r == NULL)
         return mailslot__win_fail(ERROR_NOT_ENOUGH_MEMORY,
@@ -186,9 +185,8 @@ read_slot(struct mailslot_reader *r, int64_t next, void *buf, size_t cap,
     DWORD n = 0, want;
 
     *len = (size_t)next;
-    if ((uint64_t)next > cap) {
+    if ((uint64_t)next > cap)
         return MAILSLOT_EBUFFER;
-    }
     /* Nobody else reads the slot now, so the message is there at once. */
     want = cap > MAXDWORD ? MAXDWORD : (DWORD)cap;
     memset(&ov, 0, sizeof ov);
@@ -217,9 +215,8 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len)
     mailslot__win_reap(r);
     if (r->held) {
         *len = r->held_len;
-        if (r->held_len > cap) {
+        if (r->held_len > cap)
             return MAILSLOT_EBUFFER;
-        }
         if (r->held_len > 0)
             memcpy(buf, r->wbuf, r->held_len);
         r->held = 0;
@@ -354,9 +351,8 @@ mailslot__plat_notify_window(mailslot_reader *r, intptr_t hwnd,
 {
     int rc;
 
-    if (hwnd != 0 && !IsWindow((HWND)hwnd)) {
+    if (hwnd != 0 && !IsWindow((HWND)hwnd))
         return MAILSLOT_EINVAL;
-    }
     EnterCriticalSection(&r->mu);
     rc = enter(r);
     if (rc == 0) {

@@ -115,14 +115,12 @@ write_locked(struct mailslot_writer *w, const void *data, size_t len)
         ok = finish_write(w, &ov, &n);
     if (!ok) {
         /* A write the timeout gave up on: the queue stayed full. */
-        if (GetLastError() == WAIT_TIMEOUT) {
+        if (GetLastError() == WAIT_TIMEOUT)
             return mailslot__err(MAILSLOT_EFULL, WAIT_TIMEOUT);
-        }
         return mailslot__win_fail(GetLastError(), MAILSLOT__OP_WRITE);
     }
-    if (n != len) {
+    if (n != len)
         return MAILSLOT_EOS;
-    }
     return 0;
 }
 

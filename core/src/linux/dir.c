@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,29 +22,25 @@
 #include "platform.h"
 #include "linux.h"
 
+int
+mailslot__dir_is_owners(const char *path, uid_t owner)
+{
+    struct stat st;
+
+    if (lstat(path, &st) != 0)
+        return -1;
+    return S_ISDIR(st.st_mode) && st.st_uid == owner &&
+           (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
 static int
 check_dir(const char *dir)
 {
-    struct stat st;
+    int rc = mailslot__dir_is_owners(dir, geteuid());
 
-    if (lstat(dir, &st) != 0)
+    if (rc < 0)
         return mailslot__os_fail(errno);
-    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-        (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        return MAILSLOT_EUNSAFE;
-    }
-    return 0;
-}
-
-/* Whether PATH is a directory of this user's that only it may write:
- * the session's runtime directory that systemd-logind makes. */
-static int
-own_private_dir(const char *path)
-{
-    struct stat st;
-
-    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
-           st.st_uid == geteuid() && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+    return rc ? 0 : MAILSLOT_EUNSAFE;
 }
 
 /*
@@ -65,7 +62,7 @@ pick_dir(char *dir, size_t cap)
         n = snprintf(dir, cap, "%s", env);
     else if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && env[0] == '/')
         n = snprintf(dir, cap, "%s/mailslot", env);
-    else if (own_private_dir(run))
+    else if (mailslot__dir_is_owners(run, geteuid()) == 1)
         n = snprintf(dir, cap, "%s/mailslot", run);
     else
         n = snprintf(dir, cap, "/tmp/mailslot-%lu", (unsigned long)geteuid());
@@ -257,4 +254,24 @@ mailslot__open_regular(int dirfd, const char *file, int flags, mode_t mode)
         return -1;
     }
     return fd;
+}
+
+int
+mailslot__lock_file(const char *path, int *fd)
+{
+    int rc;
+
+    *fd = mailslot__open_regular(AT_FDCWD, path, O_RDWR | O_CREAT, 0600);
+    /* Something planted in our directory under the file's name. */
+    if (*fd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG))
+        return mailslot__err(MAILSLOT_EUNSAFE, errno);
+    if (*fd < 0)
+        return mailslot__os_fail(errno);
+    if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+    rc = errno == EWOULDBLOCK ? mailslot__err(MAILSLOT_EEXISTS, errno)
+                              : mailslot__os_fail(errno);
+    close(*fd);
+    *fd = -1;
+    return rc;
 }

@@ -34,6 +34,10 @@ typedef struct mailslot__slot_paths {
  */
 int mailslot__slot_dir(int create, char *dir, size_t cap);
 
+/* Whether PATH is a real directory (not a symlink) owned by OWNER that
+ * nobody else may write: 1 or 0, or -1 with errno when lstat() fails. */
+int mailslot__dir_is_owners(const char *path, uid_t owner);
+
 /* Resolve the directory and derive NAME's file names from its canonical
  * form (a hash, so length limits and odd characters never reach the file
  * system). */
@@ -81,6 +85,13 @@ int mailslot__shared_grant(const mailslot__slot_paths *paths, int access,
 #define MAILSLOT__ENOTREG ENODEV
 int mailslot__open_regular(int dirfd, const char *file, int flags,
     mode_t mode);
+/*
+ * Create or open the file PATH as mailslot__open_regular() does and take
+ * its exclusive lock without waiting: 0 with *FD the locked file, or
+ * MAILSLOT_EEXISTS (another process holds it), MAILSLOT_EUNSAFE (not a
+ * regular file) or another error, with *FD -1.
+ */
+int mailslot__lock_file(const char *path, int *fd);
 
 /* The content of a slot's info file, written by its reader. */
 int mailslot__info_format(char *buf, size_t cap, uint32_t max_size,

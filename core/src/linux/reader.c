@@ -93,7 +93,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -296,32 +295,6 @@ is_file_at(int fd, const char *path)
            S_ISREG(b.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* Open and lock the info file: 0, or an error with lockfd closed. */
-static int
-lock_info(struct mailslot_reader *r)
-{
-    int rc;
-
-    r->lockfd = mailslot__open_regular(AT_FDCWD, r->paths.info,
-        O_RDWR | O_CREAT, 0600);
-    if (r->lockfd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG)) {
-        /* Something planted in our directory under the slot's name. */
-        return mailslot__err(MAILSLOT_EUNSAFE, errno);
-    }
-    if (r->lockfd < 0)
-        return mailslot__os_fail(errno);
-    if (flock(r->lockfd, LOCK_EX | LOCK_NB) == 0)
-        return 0;
-    if (errno == EWOULDBLOCK) {
-        rc = mailslot__err(MAILSLOT_EEXISTS, errno);
-    } else {
-        rc = mailslot__os_fail(errno);
-    }
-    close(r->lockfd);
-    r->lockfd = -1;
-    return rc;
-}
-
 /*
  * Take the name: lock the info file, then describe the slot in it.  A
  * reader that closes removes the file while it still holds the lock, so a
@@ -336,7 +309,7 @@ claim_name(struct mailslot_reader *r)
     int n, rc, tries;
 
     for (tries = 0;; tries++) {
-        rc = lock_info(r);
+        rc = mailslot__lock_file(r->paths.info, &r->lockfd);
         if (rc != 0)
             return rc;
         if (is_file_at(r->lockfd, r->paths.info))

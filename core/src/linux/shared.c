@@ -64,7 +64,6 @@ owner_dir(const char *root, const char *entry, uid_t *uid, char *path,
     size_t cap)
 {
     unsigned long v;
-    struct stat st;
     char *end;
     int n;
 
@@ -77,8 +76,7 @@ owner_dir(const char *root, const char *entry, uid_t *uid, char *path,
     n = snprintf(path, cap, "%s/%s", root, entry);
     if (n < 0 || (size_t)n >= cap)
         return 0;
-    if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != v ||
-        (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    if (mailslot__dir_is_owners(path, (uid_t)v) != 1)
         return 0;
     *uid = (uid_t)v;
     return 1;

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -56,17 +55,7 @@ lock_relay(struct mailslot__sink *s)
     char path[sizeof s->dir + 16];
 
     snprintf(path, sizeof path, "%s/" MAILSLOT__RELAY_LOCK, s->dir);
-    s->lockfd = mailslot__open_regular(AT_FDCWD, path, O_RDWR | O_CREAT,
-        0600);
-    if (s->lockfd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG))
-        return mailslot__err(MAILSLOT_EUNSAFE, errno);
-    if (s->lockfd < 0)
-        return mailslot__os_fail(errno);
-    if (flock(s->lockfd, LOCK_EX | LOCK_NB) != 0) {
-        return errno == EWOULDBLOCK ? mailslot__err(MAILSLOT_EEXISTS, errno)
-                                    : mailslot__os_fail(errno);
-    }
-    return 0;
+    return mailslot__lock_file(path, &s->lockfd);
 }
 
 int

@@ -54,6 +54,11 @@ PyObject *ms_type_error(const char *what, const char *expected,
  */
 int ms_timeout_from_py(PyObject *obj, int32_t *ms);
 PyObject *ms_timeout_to_py(int32_t ms);
+/* A value assigned to a "timeout" property: VALUE (NULL when deleted) as
+ * milliseconds, for an object that is not CLOSED (else the ValueError of
+ * a closed WHAT).  Returns 0, or -1 with an exception set. */
+int ms_timeout_setting(PyObject *value, int closed, const char *what,
+    int32_t *ms);
 /* time.monotonic() in seconds; returns -1 with an exception set. */
 int ms_monotonic(PyObject *module, double *now);
 

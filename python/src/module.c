@@ -80,6 +80,23 @@ ms_type_error(const char *what, const char *expected, PyObject *obj)
 /* ---------------------------------------------------------------------- */
 
 int
+ms_timeout_setting(PyObject *value, int closed, const char *what,
+    int32_t *ms)
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete the timeout");
+        return -1;
+    }
+    if (ms_timeout_from_py(value, ms) < 0)
+        return -1;
+    if (closed) {
+        ms_raise_closed(what);
+        return -1;
+    }
+    return 0;
+}
+
+int
 ms_timeout_from_py(PyObject *obj, int32_t *ms)
 {
     double s, m;

@@ -380,16 +380,8 @@ reader_set_timeout(ReaderObject *self, PyObject *value, void *closure)
     int32_t ms;
     int rc;
 
-    if (value == NULL) {
-        PyErr_SetString(PyExc_AttributeError, "cannot delete the timeout");
+    if (ms_timeout_setting(value, self->closed, "mailslot", &ms) < 0)
         return -1;
-    }
-    if (ms_timeout_from_py(value, &ms) < 0)
-        return -1;
-    if (self->closed) {
-        ms_raise_closed("mailslot");
-        return -1;
-    }
     rc = mailslot_set_timeout(self->r, ms);
     if (rc != 0) {
         ms_raise(self->module, rc, self->name);

@@ -202,16 +202,8 @@ writer_set_timeout(WriterObject *self, PyObject *value, void *closure)
     int32_t ms;
     int rc;
 
-    if (value == NULL) {
-        PyErr_SetString(PyExc_AttributeError, "cannot delete the timeout");
+    if (ms_timeout_setting(value, self->closed, "mailslot writer", &ms) < 0)
         return -1;
-    }
-    if (ms_timeout_from_py(value, &ms) < 0)
-        return -1;
-    if (self->closed) {
-        ms_raise_closed("mailslot writer");
-        return -1;
-    }
     rc = mailslot_writer_set_timeout(self->w, ms);
     if (rc != 0) {
         ms_raise(self->module, rc, self->name);

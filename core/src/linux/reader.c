@@ -494,12 +494,13 @@ mailslot__plat_create(const mailslot__name *name,
     if (r == NULL)
         return mailslot__os_fail(ENOMEM);
     /* A slot others may write to lives in the shared directory. */
-    if (access == MAILSLOT__ACCESS_USER)
+    if (access == MAILSLOT__ACCESS_USER) {
         rc = mailslot__slot_paths_for(name, 1, &r->paths);
-    else
+    } else {
         rc = mailslot__shared_own_dir(r->paths.dir, sizeof r->paths.dir);
-    if (rc == 0 && access != MAILSLOT__ACCESS_USER)
-        rc = mailslot__slot_paths_in(r->paths.dir, name, &r->paths);
+        if (rc == 0)
+            rc = mailslot__slot_paths_in(r->paths.dir, name, &r->paths);
+    }
     if (rc == 0)
         rc = claim_name(r);
     if (rc == 0)

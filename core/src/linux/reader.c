@@ -38,7 +38,8 @@
  *                 goes to DRAIN_MOVING without waiting for a ring.
  * Read (read.c, mailslot__plat_read_ex(); several threads may read):
  *   TAKE         lock held: the FIFO's oldest message, else take_direct():
- *                receive from the socket without waiting (up to
+ *                receive from the socket without waiting (after a
+ *                batch that found one, one at a time for a while; else up to
  *                MAILSLOT__RX_BATCH small datagrams; the first to the
  *                caller, the rest queued in the FIFO).
  *   DIRECT_WAIT  timeout -1, nothing anywhere: direct_wait = 1, asleep in

@@ -41,6 +41,8 @@ struct mailslot_reader {
     unsigned char *batch;   /* MAILSLOT__BATCH_AREA bytes, or NULL
                                (read.c) */
     int batch_big;          /* the last datagram taken was not small */
+    unsigned singles;       /* receives left that take one datagram, after
+                               a batch found only one (read.c) */
     int lost;               /* datagrams of a batch could not be queued for
                                want of memory: the next read says so */
     mailslot__slot_paths paths;

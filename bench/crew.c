@@ -5,6 +5,8 @@
  * and one fixed-size result record per writer.
  */
 #include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -79,6 +81,23 @@ send_all(const crew_job *job, bench_tx *tx, crew_result *res)
     res->window_msgs = hi - lo;
 }
 
+/* run.py pins the wake-up rows: the reader runs on one CPU (taskset) and
+ * its writers on the one named by BENCH_WRITER_CPU, for both the baseline
+ * and mailslot, so both wake a reader on the same other CPU. */
+void
+crew_pin_writer(void)
+{
+    const char *v = getenv("BENCH_WRITER_CPU");
+    cpu_set_t set;
+
+    if (v == NULL || *v == '\0')
+        return;
+    CPU_ZERO(&set);
+    CPU_SET(atoi(v), &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        _exit(1);
+}
+
 static void
 writer_main(const crew_job *job, int open_r, int ready_w, int go_r,
     int res_w)
@@ -88,6 +107,7 @@ writer_main(const crew_job *job, int open_r, int ready_w, int go_r,
     char c;
 
     memset(&res, 0, sizeof res);
+    crew_pin_writer();
     if (read(open_r, &c, 1) != 1 || job->impl->tx_open(job->name, &tx))
         _exit(1);
     if (write(ready_w, "r", 1) != 1)

@@ -52,6 +52,8 @@ int crew_finish(crew *c, crew_result *res);
 
 /* CLOCK_MONOTONIC in nanoseconds (the same clock in every process). */
 int64_t crew_now(void);
+/* Pin this writer process to the CPU in BENCH_WRITER_CPU, if set. */
+void crew_pin_writer(void);
 /* Raise the open-file limit to its hard maximum. */
 int crew_raise_nofile(void);
 

@@ -82,8 +82,14 @@ local function mailslot_batch(n)
     }
 end
 
+-- run.py pins the wake-up rows: writers on BENCH_WRITER_CPU, the reader
+-- (taskset) on another CPU, for LuaSocket and mailslot alike.
 local function self_command(...)
     local parts = { arg[-1], arg[0] }
+    local cpu = os.getenv("BENCH_WRITER_CPU")
+    if cpu and cpu ~= "" then
+        table.insert(parts, 1, "taskset -c " .. cpu)
+    end
     for _, a in ipairs({ ... }) do parts[#parts + 1] = tostring(a) end
     return table.concat(parts, " ")
 end

@@ -90,6 +90,14 @@ class MailslotBatchImpl:
         return w.write_many, w.close
 
 
+def pin_writer():
+    """run.py pins the wake-up rows: writers on BENCH_WRITER_CPU, the
+    reader (taskset) on another CPU, for the baseline and mailslot alike."""
+    cpu = os.environ.get("BENCH_WRITER_CPU")
+    if cpu:
+        os.sched_setaffinity(0, {int(cpu)})
+
+
 class Crew:
     """Forked writers: they open the slot once it exists, then wait for a
     common start (the reader closes the "go" pipe)."""
@@ -107,6 +115,7 @@ class Crew:
                 os.close(self.go_w)
                 code = 1
                 try:
+                    pin_writer()
                     os.read(o_r, 1)
                     write, close = impl.tx_open(name)
                     os.write(r_w, b"r")

@@ -46,9 +46,12 @@ FULL = {
              "Python": {16: 120000, 1024: 120000, 61440: 40000},
              "Lua": {16: 150000, 1024: 150000, 61440: 30000}},
     "rtt": {"C": 5000, "Python": 3000, "Lua": 3000},
-    "wakeup": 300, "gap_us": 1000,
+    "wakeup": 2000, "gap_us": 1000,
     "memory": 10000, "scale": 1000,
 }
+# Wake-up rows run pinned (reader CPU, writer CPU), when there are two.
+CPUS = sorted(os.sched_getaffinity(0))
+PIN = (CPUS[1], CPUS[0]) if len(CPUS) >= 2 and shutil.which("taskset") else None
 # Batch calls (read_many/write_many) against the baseline's single-datagram
 # loop: message sizes, messages per call, and messages per run.
 BATCH_SIZES = [16, 1024]
@@ -116,9 +119,15 @@ class Runner:
 
     def run(self, lang, impl, args):
         cmd = self.command(lang, impl, [str(a) for a in args])
+        env = self.env
+        if args[0] == "wakeup" and PIN:
+            # Same pinning for both: the reader on one CPU, its writer on
+            # another, so each wake-up crosses CPUs the same way.
+            cmd = ["taskset", "-c", str(PIN[0])] + cmd
+            env = dict(env, BENCH_WRITER_CPU=str(PIN[1]))
         try:
             p = subprocess.run(cmd, capture_output=True, text=True,
-                               env=self.env, timeout=240)
+                               env=env, timeout=240)
         except subprocess.TimeoutExpired:
             self.failures.append("%s: timed out" % " ".join(cmd))
             return None
@@ -168,7 +177,9 @@ def measure(runner, cfg, langs, reps):
 
 
 def summarize(results):
-    """Median, min and max of every numeric field, per measurement."""
+    """Median, min and max of every numeric field, per measurement; for
+    mailslot, also the median of its ratios to the baseline run of the same
+    repetition ("paired")."""
     out = {}
     for k, runs in results.items():
         s = {"runs": len(runs)}
@@ -179,6 +190,19 @@ def summarize(results):
             else:
                 s[field] = v
         out[k] = s
+    for (lang, mode, key, impl), runs in results.items():
+        base = results.get((lang, mode, key, BASELINE[lang]))
+        if impl != "mailslot" or not base:
+            continue
+        paired = {}
+        for field in out[(lang, mode, key, impl)]:
+            pairs = [(m[field], b[field]) for m, b in zip(runs, base)
+                     if isinstance(m.get(field), (int, float))
+                     and isinstance(b.get(field), (int, float))
+                     and not isinstance(m[field], bool) and b[field]]
+            if pairs:
+                paired[field] = statistics.median(m / b for m, b in pairs)
+        out[(lang, mode, key, impl)]["paired"] = paired
     return out
 
 

@@ -10,7 +10,7 @@ test_pkgs=("${demo_pkgs[@]}" g++ clang libclang-rt-14-dev valgrind
     python3 python3-dev python3-setuptools python3-wheel python3-pip
     python3-venv python3-matplotlib
     gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 wine64
-    iproute2 tshark samba zip unzip jq spin)
+    iproute2 tshark samba zip unzip jq spin strace)
 
 case "${1:-test}" in
     demo) want=("${demo_pkgs[@]}") ;;

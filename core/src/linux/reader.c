@@ -42,9 +42,12 @@
  *                batch that found one, one at a time for a while; else up to
  *                MAILSLOT__RX_BATCH small datagrams; the first to the
  *                caller, the rest queued in the FIFO).
- *   DIRECT_WAIT  timeout -1, nothing anywhere: direct_wait = 1, asleep in
- *                a blocking recv() on the socket, without the lock.  One
- *                read at a time; others use POLL_WAIT.
+ *   DIRECT_WAIT  timeout -1 and the FIFO empty: take_direct() with
+ *                direct_wait = 1, asleep in the receive itself (a
+ *                blocking recv(), or recvmmsg() with MSG_WAITFORONE)
+ *                without the lock; what else the batch took is queued
+ *                once the lock is held again.  One read at a time; others
+ *                use POLL_WAIT.
  *   POLL_WAIT    finite timeout: waiting++, asleep in poll() on the
  *                eventfd and the socket, without the lock.
  *
@@ -193,6 +196,7 @@ drain_one(struct mailslot_reader *r)
     /* Writers check the limit; a datagram over it is not ours. */
     if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
         return 1;
+    r->batch_big = (size_t)n > MAILSLOT__BATCH_SMALL;
     if ((size_t)n <= room) {
         mailslot__queue_commit(&r->q, skip, (size_t)n - skip);
         return 1;
@@ -203,16 +207,75 @@ drain_one(struct mailslot_reader *r)
     return 1;
 }
 
+/*
+ * While datagrams are small, up to MAILSLOT__RX_BATCH in one receive,
+ * through the batch area, then queued in order (one copy more each, which
+ * costs less than a system call for small ones, as in read.c).  Never more
+ * than the FIFO's limits have room for, so "full" still comes exactly at
+ * them.  Returns 1 when datagrams were taken, 0 when the socket is empty,
+ * DRAIN_SINGLE when a batch does not apply (drain_one() then).
+ * Measured: bench/notes.md, "The drain thread's batch receive".
+ */
+#define DRAIN_SINGLE 2
+static int
+drain_batch(struct mailslot_reader *r)
+{
+    mailslot__rx rx[MAILSLOT__RX_BATCH];
+    size_t slot = MAILSLOT__POSIX_MAX_MESSAGE + 1, room;
+    unsigned want = MAILSLOT__RX_BATCH - 1, i;
+    int n, big = 0;
+
+    if (r->batch == NULL || r->batch_big)
+        return DRAIN_SINGLE;
+    if (r->limit_msgs - r->q.count < want)
+        want = (unsigned)(r->limit_msgs - r->q.count);
+    if ((r->limit_bytes - r->q.bytes) / slot < want)
+        want = (unsigned)((r->limit_bytes - r->q.bytes) / slot);
+    if (want < 2 ||
+        mailslot__queue_reserve(&r->q, MAILSLOT__BATCH_ROOM, &room) == NULL)
+        return DRAIN_SINGLE;
+    for (i = 0; i < want; i++) {
+        rx[i].buf = r->batch + i * slot;
+        rx[i].cap = slot;
+        rx[i].spill = NULL;
+        rx[i].spill_cap = 0;
+    }
+    do {
+        n = mailslot__recv_batch(r->sock, rx, want, r->paths.relay,
+            MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return 0;
+    for (i = 0; i < (unsigned)n; i++) {
+        if (rx[i].len > MAILSLOT__POSIX_MAX_MESSAGE)
+            continue; /* not from one of our writers */
+        big |= rx[i].len > MAILSLOT__BATCH_SMALL;
+        if (mailslot__reader_queue(r, rx[i].buf, rx[i].len, rx[i].skip))
+            r->lost = 1; /* only a large one can need memory here */
+    }
+    r->batch_big = big;
+    if (big)
+        mailslot__reader_batch_trim(r);
+    return 1;
+}
+
 /* It drains until the socket is empty, holding the lock: stopping every
  * 16 datagrams to let a read in measured no better (bench/notes.md). */
 void
 mailslot__reader_drain(struct mailslot_reader *r)
 {
+    int rc;
+
     /* A read asleep in recv() owns the socket: receiving here could
      * queue an older message behind the one it is about to return. */
-    while (!r->life.closed && !r->direct_wait && !mailslot__reader_full(r))
-        if (drain_one(r) <= 0)
+    while (!r->life.closed && !r->direct_wait &&
+           !mailslot__reader_full(r)) {
+        rc = drain_batch(r);
+        if (rc == DRAIN_SINGLE)
+            rc = drain_one(r);
+        if (rc <= 0)
             break;
+    }
     if (r->q.count > 0)
         mailslot__reader_signal(r);
 }

@@ -54,6 +54,16 @@ struct mailslot_reader {
 #define MAILSLOT__BATCH_AREA \
     ((size_t)(MAILSLOT__RX_BATCH - 1) * (MAILSLOT__POSIX_MAX_MESSAGE + 1))
 
+/* A datagram this small or smaller may be received in a batch (read.c,
+ * and the drain thread in reader.c); larger ones are taken one at a time. */
+#define MAILSLOT__BATCH_SMALL 4000u
+/* FIFO room made sure of before a batch (a record has an 8-byte header),
+ * so that queueing its small datagrams, the first included when it does
+ * not fit the caller's buffer, never needs memory; it fits the smallest
+ * chunk. */
+#define MAILSLOT__BATCH_ROOM \
+    (MAILSLOT__RX_BATCH * (MAILSLOT__BATCH_SMALL + 8u))
+
 /* The FIFO reached its limits (lock held). */
 int mailslot__reader_full(const struct mailslot_reader *r);
 /* The batch area's pages are only touched by what lands in them; give

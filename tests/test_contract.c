@@ -238,6 +238,41 @@ test_fifo_and_info(void)
     mailslot_reader_free(r);
 }
 
+/* A read with no buffer measures the next message and takes nothing,
+ * whether it waits or not; an empty message fits and is taken. */
+static void
+test_measure_first(void)
+{
+    const char *name = unique_name("measure");
+    mailslot_reader *r = make_reader(name, 0, 0);
+    static unsigned char big[60000], got[60000];
+    size_t len = 0, i;
+    int rc;
+
+    for (i = 0; i < sizeof big; i++)
+        big[i] = (unsigned char)(i * 7 + 1);
+    CHECK_EQ(mailslot_send(name, big, sizeof big), 0);
+    CHECK_EQ(mailslot_send(name, "", 0), 0);
+    CHECK_EQ(mailslot_send(name, "x", 1), 0);
+    CHECK_EQ(mailslot_read(r, NULL, 0, &len, 0), MAILSLOT_EBUFFER);
+    CHECK_EQ(len, sizeof big);
+    CHECK_EQ(mailslot_read(r, NULL, 0, &len, -1), MAILSLOT_EBUFFER);
+    CHECK_EQ(len, sizeof big);
+    CHECK_EQ(mailslot_read(r, got, sizeof got, &len, -1), 0);
+    CHECK_MEM(got, len, big, sizeof big);
+    rc = mailslot_read(r, NULL, 0, &len, -1);
+    CHECK_WINDOWS(rc == 0, "Wine 8 fails a 0-byte message with "
+        "ERROR_BROKEN_PIPE (section 10 row 14)");
+    if (rc == 0)
+        CHECK_EQ(len, 0);
+    CHECK_EQ(mailslot_read(r, NULL, 0, &len, 1000), MAILSLOT_EBUFFER);
+    CHECK_EQ(len, 1);
+    CHECK_EQ(mailslot_read(r, got, 1, &len, 0), 0);
+    CHECK_MEM(got, len, "x", 1);
+    CHECK_EQ(mailslot_read(r, NULL, 0, &len, 0), MAILSLOT_ETIMEOUT);
+    mailslot_reader_free(r);
+}
+
 static void
 test_small_buffer(void)
 {
@@ -530,6 +565,7 @@ main(int argc, char **argv)
     test_timeouts();
     test_fifo_and_info();
     test_small_buffer();
+    test_measure_first();
     test_max_size();
     test_exists_and_not_found();
     test_killed_reader();

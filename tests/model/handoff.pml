@@ -42,9 +42,14 @@
  *                         busy elsewhere
  *   inline plat_read      mailslot__plat_read_ex()
  *   TAKE                  take(), with mailslot__reader_unsignal()
- *   inline take_direct    take_direct() (a batch of RX_BATCH at most; TAKE)
- *   inline wait_direct    wait_direct() (a read with timeout -1:
- *                         DIRECT_WAIT)
+ *   inline take_direct    take_direct() without waiting (a batch of
+ *                         RX_BATCH at most; TAKE)
+ *   inline wait_direct    take_direct() of a read with timeout -1: asleep
+ *                         in the receive (recv(), or recvmmsg() with
+ *                         MSG_WAITFORONE) until the first datagram, then
+ *                         up to RX_BATCH - 1 more into the local batch,
+ *                         queued after the lock is taken again
+ *                         (DIRECT_WAIT)
  *   inline wait_event     wait_event() (a read with a finite timeout:
  *                         POLL_WAIT)
  *   inline plat_info      mailslot__plat_info()
@@ -100,7 +105,8 @@
  *   4  the drain thread drains while a read sleeps in recv(): the read
  *      sleeps on with messages in the FIFO, or returns a newer message
  *      before older ones (assertions)
- *   5  take_direct() keeps only the first datagram of a batch: loss
+ *   5  take_direct() keeps only the first datagram of a batch, waiting
+ *      or not: loss
  *      (assertion)
  *   6  mailslot__reader_signal() never makes the eventfd readable: a read
  *      in poll() sleeps on while the FIFO holds messages (assertion)
@@ -414,8 +420,11 @@ inline take_direct()
     fi
 }
 
-/* wait_direct(): a read with timeout -1 sleeps in recv() on the socket
- * (lock held on entry and on return). */
+/* take_direct() with timeout -1: the read sleeps in the receive on the
+ * socket (lock held on entry and on return); after the first datagram the
+ * same call takes what else is there, up to the batch, without waiting,
+ * and those are queued behind it once the lock is held again (nobody
+ * else receives or queues meanwhile: direct_wait). */
 inline wait_direct()
 {
     atomic { direct_wait = 1; mu = 0 };
@@ -427,11 +436,37 @@ inline wait_direct()
         assert(len(q) == 0 && ALL_READ);
         goto finished
     fi;
+    want = 1;
+    if
+    :: LIMIT >= RX_BATCH -> want = RX_BATCH  /* small datagrams */
+    :: true -> skip                          /* a large one lately */
+    fi;
+    i = 1;
+    do
+    :: atomic { i < want && nempty(sock) -> sock?batch[i - 1]; i++ }
+    :: atomic { i == want || empty(sock) } -> break
+    od;
     mu_want = 1;
     atomic {
         LOCKED;
         direct_wait = 0;
         GOT_MESSAGE(m)
+    };
+    atomic {
+        j = 1;
+        do
+        :: j < i ->
+#if MUTANT != 5
+            q!batch[j - 1];
+#endif
+            batch[j - 1] = 0; j++
+        :: else -> break
+        od;
+        if
+        :: len(q) > 0 -> READER_SIGNAL
+        :: else -> skip
+        fi;
+        i = 0; j = 0; want = 0
     }
 }
 
@@ -459,13 +494,13 @@ inline plat_read()
     atomic { LOCKED };
     do
     :: atomic { len(q) > 0 -> TAKE } -> break
-    :: atomic { len(q) == 0 -> skip };
+    :: atomic { len(q) == 0 && forever } -> wait_direct(); break
+    :: atomic { len(q) == 0 && !forever -> skip };
         take_direct();
         if
         :: ok -> break
-        :: atomic { !ok && forever } -> wait_direct(); break
-        :: atomic { !ok && !forever && expired } -> break /* ETIMEOUT */
-        :: atomic { !ok && !forever && !expired } -> wait_event()
+        :: atomic { !ok && expired } -> break /* ETIMEOUT */
+        :: atomic { !ok && !expired } -> wait_event()
         fi
     od;
     atomic { ok = 0; forever = 0; expired = 0; mu = 0 }
@@ -485,7 +520,8 @@ inline plat_info()
 proctype reader()
 {
     bit forever, expired, ok, busy, info;
-    byte m, i, want;
+    byte m, i, j, want;
+    byte batch[RX_BATCH];
 
     do
     :: atomic { done == NW && ALL_READ } -> break

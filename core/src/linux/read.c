@@ -130,13 +130,7 @@ deliver(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
  * one"): C 1 KiB, 1 writer, paired with raw in the same run, 0.82x ->
  * 1.04x; the other C rows moved within the noise.
  */
-#define BATCH_SMALL 4000u
 #define BATCH_PROBE 16u
-/* FIFO room made sure of before a batch (a record has an 8-byte header),
- * so that queueing its small datagrams, the first included when it does
- * not fit the caller's buffer, never needs memory; it fits the smallest
- * chunk. */
-#define BATCH_ROOM (MAILSLOT__RX_BATCH * (BATCH_SMALL + 8u))
 /* take_direct(): messages were queued, none delivered; look again. */
 #define TAKE_AGAIN 2
 
@@ -155,7 +149,7 @@ batch_size(struct mailslot_reader *r)
         r->limit_bytes < (uint64_t)MAILSLOT__RX_BATCH *
             (MAILSLOT__POSIX_MAX_MESSAGE + 1) ||
         r->batch == NULL ||
-        mailslot__queue_reserve(&r->q, BATCH_ROOM, &room) == NULL)
+        mailslot__queue_reserve(&r->q, MAILSLOT__BATCH_ROOM, &room) == NULL)
         return 1;
     return MAILSLOT__RX_BATCH;
 }
@@ -181,17 +175,79 @@ queue_rx(struct mailslot_reader *r, const mailslot__rx *rx)
  * others are queued), or 1 when the socket has nothing either.  A large
  * datagram after the first that cannot be queued for want of memory is
  * lost, and the next read reports it.
+ *
+ * With WAIT (a read with timeout -1; DIRECT_WAIT) it sleeps in that same
+ * receive until the first datagram comes (a blocking recv(), or
+ * recvmmsg() with MSG_WAITFORONE), without the lock: one system call per
+ * message for a reader that keeps up, as a plain datagram program makes,
+ * instead of a receive that finds nothing and then one that waits.
+ * Measured: bench/notes.md, "One receive for a read that waits".  While
+ * it sleeps, direct_wait keeps the drain thread, info() and other reads
+ * off the socket (so order is kept), and nobody else queues in the FIFO,
+ * so the room batch_size() made sure of is still there; a doorbell ring
+ * the drain thread could not serve meanwhile is rung again by its writer
+ * one slice later (reader.c, invariant 5).  close() wakes it with
+ * shutdown().  Then it may also return MAILSLOT_EINTR.
+ */
+/*
+ * A read with no buffer (CAP 0) only measures: look at the next datagram
+ * without taking it, copying no more than its origin header, and report
+ * its size (MAILSLOT_EBUFFER); it stays first in the socket.  A binding
+ * then receives it straight into an object of that size, with no copy
+ * through a buffer of its own (Python).  Returns like take_direct(), or 0
+ * when the datagram must be taken after all (an empty message fits; one
+ * over the limit is not ours and is dropped by the receive).
  */
 static int
+measure_direct(struct mailslot_reader *r, size_t *len, int wait)
+{
+    unsigned char head[MAILSLOT__ORIGIN_WIRE];
+    size_t skip = 0;
+    ssize_t n;
+    int err;
+
+    if (wait) {
+        r->direct_wait = 1;
+        pthread_mutex_unlock(&r->mu);
+    }
+    do {
+        n = mailslot__recv_message(r->sock, head, sizeof head, NULL, 0,
+            r->paths.relay, (wait ? 0 : MSG_DONTWAIT) | MSG_PEEK, &skip);
+    } while (n < 0 && errno == EINTR && !wait);
+    if (wait) {
+        err = n < 0 ? errno : 0;
+        pthread_mutex_lock(&r->mu);
+        r->direct_wait = 0;
+        if (r->life.closed)
+            return 1;
+        if (err == EINTR)
+            return mailslot__os_fail(EINTR);
+    }
+    if (n < 0)
+        return 1;
+    if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE || (size_t)n == skip)
+        return 0;
+    *len = (size_t)n - skip;
+    return MAILSLOT_EBUFFER;
+}
+
+static int
 take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
-    mailslot_origin *origin)
+    mailslot_origin *origin, int wait)
 {
     mailslot__rx rx[MAILSLOT__RX_BATCH];
     size_t slot = MAILSLOT__POSIX_MAX_MESSAGE + 1;
     unsigned want = batch_size(r), i;
-    int n, rc = 0, big = 0, big_after = 0;
+    int n, rc = 0, big = 0, big_after = 0, err = 0;
+    int flags = wait ? 0 : MSG_DONTWAIT;
     ssize_t one;
 
+    if (cap == 0) {
+        rc = measure_direct(r, len, wait);
+        if (rc != 0)
+            return rc;
+        want = 1; /* the datagram is there: take it */
+    }
     rx[0].buf = buf;
     rx[0].cap = cap;
     rx[0].spill = r->scratch;
@@ -202,24 +258,36 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
         rx[i].spill = NULL;
         rx[i].spill_cap = 0;
     }
+    if (wait) {
+        r->direct_wait = 1;
+        pthread_mutex_unlock(&r->mu);
+    }
     do {
         if (want > 1) {
             n = mailslot__recv_batch(r->sock, rx, want, r->paths.relay,
-                MSG_DONTWAIT);
+                wait ? MSG_WAITFORONE : flags);
         } else {
-            one = mailslot__reader_recv(r, buf, cap, MSG_DONTWAIT,
-                &rx[0].skip);
+            one = mailslot__reader_recv(r, buf, cap, flags, &rx[0].skip);
             rx[0].len = one < 0 ? 0 : (size_t)one;
             n = one < 0 ? -1 : 1;
         }
-    } while (n < 0 && errno == EINTR);
+    } while (n < 0 && errno == EINTR && !wait);
+    if (wait) {
+        err = n < 0 ? errno : 0;
+        pthread_mutex_lock(&r->mu);
+        r->direct_wait = 0;
+        if (r->life.closed)
+            return 1;
+        if (err == EINTR)
+            return mailslot__os_fail(EINTR);
+    }
     if (want > 1 && n == 1)
         r->singles = BATCH_PROBE - 1;
     if (n <= 0)
         return 1;
     for (i = 0; i < (unsigned)n; i++) {
-        big |= rx[i].len > BATCH_SMALL;
-        big_after |= i > 0 && rx[i].len > BATCH_SMALL;
+        big |= rx[i].len > MAILSLOT__BATCH_SMALL;
+        big_after |= i > 0 && rx[i].len > MAILSLOT__BATCH_SMALL;
     }
     r->batch_big = big;
     /* The first, unless it is not ours (a datagram over the limit). */
@@ -235,37 +303,6 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     if (big_after)
         mailslot__reader_batch_trim(r);
     return rc;
-}
-
-/*
- * Wait forever, asleep in recv() on the socket itself: one system call,
- * as a plain datagram reader makes.  While it sleeps, direct_wait keeps
- * the drain thread and info() off the socket (so order is kept); a
- * doorbell ring the drain thread could not serve meanwhile is rung again
- * by its writer one slice later (reader.c, invariant 5).  close() wakes it
- * with shutdown().  Returns like take_direct(), or MAILSLOT_EINTR.
- */
-static int
-wait_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
-    mailslot_origin *origin)
-{
-    ssize_t n;
-    size_t skip;
-    int err;
-
-    r->direct_wait = 1;
-    pthread_mutex_unlock(&r->mu);
-    n = mailslot__reader_recv(r, buf, cap, 0, &skip);
-    err = errno;
-    pthread_mutex_lock(&r->mu);
-    r->direct_wait = 0;
-    if (r->life.closed)
-        return 1;
-    if (n < 0)
-        return err == EINTR ? mailslot__os_fail(EINTR) : 1;
-    if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
-        return 1;
-    return deliver(r, (size_t)n, skip, buf, cap, len, origin);
 }
 
 /*
@@ -328,27 +365,24 @@ mailslot__plat_read_ex(mailslot_reader *r, void *buf, size_t cap,
             rc = take(r, buf, cap, len, origin);
             break;
         }
-        /* Another thread asleep in recv() owns the socket. */
+        /* Another thread asleep in recv() owns the socket; a read that
+         * waits for ever takes its place (DIRECT_WAIT). */
         if (!r->life.closed && !r->direct_wait) {
-            rc = take_direct(r, buf, cap, len, origin);
+            rc = take_direct(r, buf, cap, len, origin, deadline < 0);
             if (rc == TAKE_AGAIN) {
                 rc = 0;
                 continue;
             }
             if (rc != 1)
                 break;
+            if (deadline < 0) {
+                rc = 0;
+                continue; /* woken by close(), or a datagram not ours */
+            }
         }
         rc = mailslot__read_verdict(&r->life, deadline);
-        if (rc != 0) {
-            break;
-        } else if (deadline < 0 && !r->direct_wait) {
-            rc = wait_direct(r, buf, cap, len, origin);
-            if (rc != 1)
-                break;
-            rc = 0;
-        } else {
+        if (rc == 0)
             rc = wait_event(r, deadline);
-        }
     }
     if (entered)
         leave(r);

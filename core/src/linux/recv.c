@@ -100,7 +100,7 @@ origin_skip(const struct sockaddr_un *sa, socklen_t namelen, size_t n,
      * did (an abstract address, another path) is an ordinary writer. */
     if (namelen > sizeof *sa || sa->sun_path[0] == '\0' ||
         strncmp(sa->sun_path, relay_path, sizeof sa->sun_path) != 0 ||
-        n < MAILSLOT__ORIGIN_WIRE || n > cap + spill_cap)
+        n < MAILSLOT__ORIGIN_WIRE || cap + spill_cap < sizeof magic)
         return 0;
     for (i = 0; i < sizeof magic; i++)
         head[i] = i < cap ? ((const unsigned char *)buf)[i]

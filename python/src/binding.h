@@ -136,6 +136,7 @@ typedef struct ReaderObject {
     char *buf;
     size_t buf_cap;
     size_t slice;
+    int big;            /* the last message read was large (reader.c) */
 } ReaderObject;
 
 /* read_many(): messages per core call, and the buffer's slice for each

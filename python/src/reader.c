@@ -173,10 +173,22 @@ read_long(ReaderObject *self, size_t need, mailslot_origin *origin,
 }
 
 /*
+ * Large messages are read straight into the bytes object returned.  After
+ * a message of BIG_MESSAGE bytes or more, the next read first asks the
+ * core for the size of the next message (a read with no buffer, which
+ * takes nothing), then reads it into a bytes object of that size.
+ * Smaller messages are received into the reader's buffer and copied,
+ * which costs less than the second call.  Measured: bench/notes.md,
+ * "Python: large messages without a second copy".
+ */
+#define BIG_MESSAGE 16384u
+
+/*
  * Read one message and return it as bytes: receive it into the reader's
  * buffer (waiting if need be), then copy it into a bytes object of its
- * exact size.  ORIGIN, when not NULL, receives where the message came
- * from (a NULL origin makes mailslot_read_ex() exactly mailslot_read()).
+ * exact size, or (above) read it into that bytes object.  ORIGIN, when
+ * not NULL, receives where the message came from (a NULL origin makes
+ * mailslot_read_ex() exactly mailslot_read()).
  */
 static PyObject *
 read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty,
@@ -184,22 +196,25 @@ read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty,
 {
     wait_clock clock = { timeout_ms, 0, 0.0 };
     PyObject *msg = NULL;
-    size_t len = 0;
-    char *buf;
+    size_t len = 0, cap = 0;
+    char *buf = NULL;
     int rc;
 
     if (self->closed)
         return ms_raise_closed("mailslot");
-    buf = ms_reader_take_buffer(self);
-    if (buf == NULL)
-        return NULL;
+    if (!self->big) {
+        buf = ms_reader_take_buffer(self);
+        if (buf == NULL)
+            return NULL;
+        cap = self->buf_cap;
+    }
     for (;;) {
-        rc = mailslot_read_ex(self->r, buf, self->buf_cap, &len, 0, origin);
+        rc = mailslot_read_ex(self->r, buf, cap, &len, 0, origin);
         if (rc == MAILSLOT_ETIMEOUT && timeout_ms != 0)
-            rc = wait_message(self, &clock, buf, self->buf_cap, &len,
-                origin);
+            rc = wait_message(self, &clock, buf, cap, &len, origin);
         if (rc == 0) {
             msg = PyBytes_FromStringAndSize(buf, (Py_ssize_t)len);
+            self->big = len >= BIG_MESSAGE;
             break;
         }
         if (rc != MAILSLOT_EBUFFER) {
@@ -209,6 +224,8 @@ read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty,
         /* Longer than the buffer (where the platform allows that): read
          * it into a bytes object of the size the core reported. */
         rc = read_long(self, len, origin, &msg);
+        if (rc == 0)
+            self->big = len >= BIG_MESSAGE;
         if (rc == 0 || rc == WAIT_PYERR)
             break;
         /* Another thread that shares this reader took the message between
@@ -218,7 +235,8 @@ read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty,
             break;
         }
     }
-    ms_reader_give_back_buffer(self, buf);
+    if (buf != NULL)
+        ms_reader_give_back_buffer(self, buf);
     return msg;
 }
 

@@ -297,3 +297,27 @@ def test_info_counts_exactly(slot, name):
     slot.read()
     assert slot.info()[1:3] == (7, 1)
 
+
+
+def test_large_and_small_messages_in_any_order(name):
+    # After a large message the next read asks for the size first and reads
+    # straight into the bytes object; small ones go through the buffer.
+    sizes = [60000, 16, 0, 60000, 60000, 20000, 1, 65000, 0, 3]
+    msgs = [bytes((i * 7 + n) % 256 for i in range(n)) for n in sizes]
+    with mailslot.create(name, timeout=None) as s:
+        for m in msgs:
+            mailslot.send(name, m)
+        got = [s.read() for _ in msgs]
+        assert [len(g) for g in got] == sizes
+        assert got == msgs
+        # Waiting for a large one, then a small one, from another thread.
+        timer = threading.Timer(0.1, mailslot.send, (name, msgs[0]))
+        timer.start()
+        assert s.read() == msgs[0]
+        timer.join()
+        timer = threading.Timer(0.1, mailslot.send, (name, b"after"))
+        timer.start()
+        assert s.read() == b"after"
+        timer.join()
+        with pytest.raises(mailslot.TimeoutError):
+            s.read(timeout=0)

@@ -7,13 +7,16 @@
  *   c_bench raw|mailslot wakeup COUNT GAP_US
  *   c_bench raw|mailslot memory SIZE COUNT
  *   c_bench raw|mailslot scale SLOTS
+ *   c_bench raw|mailslot cycle COUNT
  *
  * The reader is this process; writers (and the echo side of the round
  * trip) are forked children, so every exchange crosses processes.  Each
  * run prints one JSON object on stdout; bench/run.py collects them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -394,6 +397,55 @@ mode_scale(const bench_impl *impl, long slots)
     free(rx);
 }
 
+/*
+ * A slot's whole life, COUNT times in a row, one slot at a time: create,
+ * a writer that opens it, writes 16 bytes and closes, the read, close.
+ * The raw baseline owns its name the way a careful program would, with a
+ * lock file beside the socket (open, flock; unlink and close at the end),
+ * so both sides do the same steps.
+ */
+static void
+mode_cycle(const bench_impl *impl, long n)
+{
+    int64_t *lat = calloc((size_t)n, sizeof *lat), t;
+    char name[96], tok[64], lock[4200];
+    const char *dir = getenv("TMPDIR");
+    bench_rx *rx;
+    bench_tx *tx;
+    int raw = strcmp(impl->name, "raw") == 0, lockfd = -1;
+    long i;
+
+    if (lat == NULL)
+        die("setup");
+    run_token(tok, sizeof tok, "c");
+    for (i = 0; i < n; i++) {
+        snprintf(name, sizeof name, "%s%ld", tok, i);
+        snprintf(lock, sizeof lock, "%s/%s.lock",
+            dir != NULL && dir[0] != '\0' ? dir : "/tmp", name);
+        t = crew_now();
+        if (raw) {
+            lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+            if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0)
+                die("lock file");
+        }
+        if (impl->rx_open(name, &rx) != 0 || impl->tx_open(name, &tx) != 0 ||
+            impl->tx_write(tx, rbuf, 16) != 0)
+            die("cycle");
+        impl->tx_close(tx);
+        read_exact(impl, rx, 16);
+        impl->rx_close(rx);
+        if (raw) {
+            unlink(lock);
+            close(lockfd);
+        }
+        lat[i] = crew_now() - t;
+    }
+    printf("{\"mode\": \"cycle\", \"impl\": \"%s\", ", impl->name);
+    print_latency(lat, n);
+    printf("}\n");
+    free(lat);
+}
+
 static void
 usage(void)
 {
@@ -402,7 +454,8 @@ usage(void)
         "       c_bench raw|mailslot rtt SIZE COUNT\n"
         "       c_bench raw|mailslot wakeup COUNT GAP_US\n"
         "       c_bench raw|mailslot memory SIZE COUNT\n"
-        "       c_bench raw|mailslot scale SLOTS\n");
+        "       c_bench raw|mailslot scale SLOTS\n"
+        "       c_bench raw|mailslot cycle COUNT\n");
     exit(2);
 }
 
@@ -447,6 +500,8 @@ main(int argc, char **argv)
         mode_memory(impl, (size_t)arg(argc, argv, 3), arg(argc, argv, 4));
     else if (strcmp(mode, "scale") == 0)
         mode_scale(impl, arg(argc, argv, 3));
+    else if (strcmp(mode, "cycle") == 0)
+        mode_cycle(impl, arg(argc, argv, 3));
     else
         usage();
     fflush(stdout);

@@ -47,7 +47,7 @@ FULL = {
              "Lua": {16: 150000, 1024: 150000, 61440: 30000}},
     "rtt": {"C": 5000, "Python": 3000, "Lua": 3000},
     "wakeup": 2000, "gap_us": 1000,
-    "memory": 10000, "scale": 1000,
+    "memory": 10000, "scale": 10000, "cycle": 2000,
 }
 # Wake-up rows run pinned (reader CPU, writer CPU), when there are two.
 CPUS = sorted(os.sched_getaffinity(0))
@@ -62,7 +62,7 @@ SMOKE = {
     "tput": {lang: {16: 160, 1024: 160, 61440: 32} for lang in LANGS},
     "rtt": {lang: 50 for lang in LANGS},
     "wakeup": 10, "gap_us": 1000,
-    "memory": 10000, "scale": 50,
+    "memory": 10000, "scale": 50, "cycle": 20,
     "batch": {"Python": 256, "Lua": 256},
 }
 
@@ -157,6 +157,7 @@ def cases(cfg, langs):
         for size in (16, 1024):
             yield "C", "memory", (size,), ["memory", size, cfg["memory"]]
         yield "C", "scale", (), ["scale", cfg["scale"]]
+        yield "C", "cycle", (), ["cycle", cfg["cycle"]]
 
 
 def measure(runner, cfg, langs, reps):

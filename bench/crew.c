@@ -33,6 +33,14 @@ crew_raise_nofile(void)
 
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
         return -1;
+    /* 10,000 slots need more descriptors than some limits allow; root
+     * may raise the hard limit too. */
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < 65536) {
+        struct rlimit more = {65536, 65536};
+
+        if (setrlimit(RLIMIT_NOFILE, &more) == 0)
+            return 0;
+    }
     rl.rlim_cur = rl.rlim_max;
     return setrlimit(RLIMIT_NOFILE, &rl);
 }

@@ -68,6 +68,78 @@ test_slow_reader(void)
     mailslot_reader_free(r);
 }
 
+/* Threads of this process, from /proc/self/status. */
+static int
+thread_count(void)
+{
+    char line[256];
+    int n = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "Threads:", 8) == 0)
+            n = atoi(line + 8);
+    fclose(f);
+    return n;
+}
+
+/* One drain thread serves every reader of the process: 40 readers that
+ * do not read each take 50 messages from writers that never wait for
+ * them, with at most one thread more than before, and none after. */
+static void
+test_one_drain_thread(void)
+{
+    enum { READERS = 40, MSGS = 50 };
+    mailslot_reader *r[READERS];
+    const char *names[READERS];
+    mailslot_writer *w;
+    mailslot_options wo = MAILSLOT_OPTIONS_INIT;
+    char buf[16];
+    size_t len;
+    int t0 = thread_count(), i, j, ok = 1, waited;
+    long long start;
+
+    wo.write_timeout_ms = 2000;
+    for (i = 0; i < READERS; i++) {
+        names[i] = strdup(unique_name("drain"));
+        CHECK_EQ(mailslot_create(names[i], NULL, &r[i]), 0);
+    }
+    CHECK(thread_count() <= t0 + 1);
+    start = mono_ms();
+    for (i = 0; i < READERS; i++) {
+        CHECK_EQ(mailslot_open(names[i], &wo, &w), 0);
+        for (j = 0; j < MSGS; j++)
+            ok &= mailslot_write(w, &j, sizeof j) == 0;
+        mailslot_writer_free(w);
+    }
+    CHECK(ok);
+    /* A write that waited out its timeout would take 2 s. */
+    CHECK(mono_ms() - start < 2000 * 3 / 2);
+    CHECK(thread_count() <= t0 + 1);
+    for (i = 0; i < READERS; i++) {
+        for (j = 0; j < MSGS; j++) {
+            int v = -1;
+
+            ok &= mailslot_read(r[i], buf, sizeof buf, &len, 0) == 0;
+            memcpy(&v, buf, sizeof v);
+            ok &= len == sizeof v && v == j;
+        }
+        ok &= mailslot_read(r[i], buf, sizeof buf, &len, 0) ==
+              MAILSLOT_ETIMEOUT;
+    }
+    CHECK(ok);
+    for (i = 0; i < READERS; i++) {
+        mailslot_reader_free(r[i]);
+        free((void *)names[i]);
+    }
+    /* The thread ends with the last reader. */
+    for (waited = 0; thread_count() > t0 && waited < 2000; waited += 10)
+        usleep(10000);
+    CHECK_EQ(thread_count(), t0);
+}
+
 /* 64 MiB queue while the reader does not read at all. */
 static void
 test_big_backlog(void)
@@ -394,6 +466,7 @@ main(int argc, char **argv)
     use_private_dir();
     test_slow_reader();
     test_big_backlog();
+    test_one_drain_thread();
     test_full();
     test_sizes();
     test_batches();

@@ -16,14 +16,11 @@
  *                         a full doorbell is dropped: MSG_DONTWAIT)
  *   mu                    r->mu; LOCKED / DRAIN_MAY_LOCK take it
  *   mu_want               a read waits for r->mu (see LOCKED below)
- *   drain_waiting         r->drain_waiting
- *   cv_wait               the drain thread is in space_cv's wait set
- *                         (pthread_cond_wait(); pthread_cond_signal()
- *                         empties it)
+ *   drain_waiting         r->drain_waiting (DRAIN_FULL: take() drains
+ *                         once the FIFO is half empty)
  *   direct_wait           r->direct_wait (read state DIRECT_WAIT)
  *   waiting               r->waiting (reads asleep in poll(): POLL_WAIT)
  *   ev_set                r->ev_set (the eventfd is readable)
- *   drain_now             the local of drain_main()
  *   backlog, bl           w->backlog and the local backlog of
  *                         mailslot__plat_write(); BACKLOG_WRITES scaled down
  *   proctype writer       mailslot__plat_write() called NMSG times (states
@@ -31,9 +28,11 @@
  *   inline send_when_room send_when_room() (RINGING)
  *   RING                  ring() (writer.c)
  *   SEND(id, seq)         a send() that finds room
- *   proctype drain_main   drain_main(); label end_poll is its poll()
- *                         (DRAIN_ASLEEP), the cv wait DRAIN_FULL, the rest
- *                         DRAIN_MOVING
+ *   proctype drain_main   the process's drain thread (drainer.c) as it
+ *                         serves this reader: label end_poll is its
+ *                         epoll_wait() (DRAIN_ASLEEP), serve() the rest
+ *                         (DRAIN_MOVING, then DRAIN_FULL if the FIFO is
+ *                         at its limits)
  *   CLEAR_BELL            clear_bell()
  *   inline reader_drain   mailslot__reader_drain() with drain_one()
  *   READER_SIGNAL         mailslot__reader_signal()
@@ -100,8 +99,8 @@
  *   2  send_when_room() rings once, not again before every slice: a
  *      writer that the kernel woke, but whose room other writers took,
  *      sleeps on while the drain thread sleeps too (a cycle)
- *   3  take() never signals space_cv: the drain thread sleeps for ever
- *      (an invalid end state)
+ *   3  the drain ignores the FIFO's limits: it blocks on a full FIFO
+ *      while holding the lock (an invalid end state)
  *   4  the drain thread drains while a read sleeps in recv(): the read
  *      sleeps on with messages in the FIFO, or returns a newer message
  *      before older ones (assertions)
@@ -150,7 +149,7 @@ chan sock = [QLEN] of { byte };
 chan q = [LIMIT] of { byte };
 byte bell;
 bit mu, mu_want;
-bit drain_waiting, cv_wait, direct_wait, ev_set;
+bit drain_waiting, direct_wait, ev_set;
 byte waiting;
 
 /* Bookkeeping for the properties (no counterpart in the code): bit seq
@@ -169,7 +168,7 @@ byte done;            /* writers that made all their writes */
 #define HELD_BACK (len(q) >= LIMIT || (drain_waiting && len(q) > LIMIT / 2))
 
 /*
- * r->mu.  Writers never touch what it guards (q, drain_waiting, cv_wait,
+ * r->mu.  Writers never touch what it guards (q, drain_waiting,
  * direct_wait, waiting, ev_set), so the statements of a
  * critical section up to its next use of the socket or the doorbell are
  * one atomic step with the locking before them: that hides no
@@ -302,15 +301,20 @@ written:
  * socket into the FIFO until it is empty, the FIFO is full, or a read
  * sleeps in recv().  Lock held.
  */
+#if MUTANT == 3
+#define FIFO_FULL 0
+#else
+#define FIFO_FULL (len(q) >= LIMIT)
+#endif
 inline reader_drain()
 {
     do
-    :: atomic { DIRECT_WAIT || len(q) >= LIMIT } -> break
+    :: atomic { DIRECT_WAIT || FIFO_FULL } -> break
     :: atomic {                             /* drain_one() */
-           len(q) < LIMIT && !DIRECT_WAIT && nempty(sock) -> sock?m; q!m;
+           !FIFO_FULL && !DIRECT_WAIT && nempty(sock) -> sock?m; q!m;
            m = 0
        }
-    :: atomic { len(q) < LIMIT && !DIRECT_WAIT && empty(sock) } -> break
+    :: atomic { !FIFO_FULL && !DIRECT_WAIT && empty(sock) } -> break
     od;
     atomic {
         if
@@ -327,7 +331,7 @@ inline reader_drain()
  * alone while the FIFO is empty. */
 inline drain_moving()
 {
-    atomic { CLEAR_BELL; drain_now = 0 };
+    atomic { CLEAR_BELL };
 #if MUTANT == 1
     if
     :: len(q) == 0 -> skip
@@ -340,49 +344,44 @@ inline drain_moving()
 
 proctype drain_main()
 {
-    bit drain_now = 0;
     byte m;
 
-    atomic { DRAIN_MAY_LOCK -> mu = 1 };
     do
-    :: atomic {
-           len(q) >= LIMIT ->               /* DRAIN_FULL */
-           drain_waiting = 1; cv_wait = 1; mu = 0
-       };
-       /* pthread_cond_wait(): woken, then the mutex again */
-       atomic { cv_wait == 0 && DRAIN_MAY_LOCK -> mu = 1;
-           drain_waiting = 0; drain_now = 1 }
-    :: atomic { len(q) < LIMIT && !drain_now -> mu = 0 };
+    :: true ->
 end_poll:
-       /* DRAIN_ASLEEP: poll() on the doorbell, then the mutex */
+       /* DRAIN_ASLEEP: epoll_wait() on the doorbell, then the mutex */
        atomic { bell > 0 && DRAIN_MAY_LOCK -> mu = 1 };
-       drain_moving()
-    :: atomic { len(q) < LIMIT && drain_now };
-       drain_moving()
+       drain_moving();
+       atomic {
+           if
+           :: len(q) >= LIMIT -> drain_waiting = 1  /* DRAIN_FULL */
+           :: else -> skip
+           fi;
+           mu = 0
+       }
     od
 }
 
 /* ------------------------------------------------------------ reader */
 
-/* take(): the FIFO's oldest message (lock held, FIFO not empty). */
-#if MUTANT == 3
-#define SIGNAL_SPACE skip
-#else
-#define SIGNAL_SPACE \
-    if \
-    :: drain_waiting && len(q) <= LIMIT / 2 -> \
-        cv_wait = 0             /* pthread_cond_signal() */ \
-    :: else -> skip \
-    fi
-#endif
+/* take(): the FIFO's oldest message (lock held, FIFO not empty); then,
+ * in DRAIN_FULL with the FIFO half empty, drain_at_half(). */
 #define TAKE \
     q?m; \
     GOT_MESSAGE(m); \
     if \
     :: len(q) == 0 -> ev_set = 0  /* mailslot__reader_unsignal() */ \
     :: else -> skip \
-    fi; \
-    SIGNAL_SPACE
+    fi
+
+inline drain_at_half()
+{
+    if
+    :: atomic { drain_waiting && len(q) <= LIMIT / 2 -> drain_waiting = 0 };
+        reader_drain()
+    :: else -> skip
+    fi
+}
 
 /* take_direct(): the FIFO is empty; receive up to want datagrams without
  * waiting, the first for the caller, the others queued behind it.  Lock
@@ -493,7 +492,7 @@ inline plat_read()
     mu_want = 1;
     atomic { LOCKED };
     do
-    :: atomic { len(q) > 0 -> TAKE } -> break
+    :: atomic { len(q) > 0 -> TAKE }; drain_at_half(); break
     :: atomic { len(q) == 0 && forever } -> wait_direct(); break
     :: atomic { len(q) == 0 && !forever -> skip };
         take_direct();

@@ -46,11 +46,15 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     mailslot__origin_set(origin, meta, mlen);
     if (r->q.count == 0)
         mailslot__reader_unsignal(r);
-    /* Wake a drain thread stopped at the limits only once the FIFO is
-     * half empty, not for every message taken. */
+    /* DRAIN_FULL: the drain thread stopped at the limits; once the FIFO
+     * is half empty (not for every message taken), drain here, in its
+     * place, what writers left in the socket meanwhile: their rings may
+     * have been swallowed while it was full. */
     if (r->drain_waiting && r->q.count <= r->limit_msgs / 2 &&
-        r->q.bytes <= r->limit_bytes / 2)
-        pthread_cond_signal(&r->space_cv);
+        r->q.bytes <= r->limit_bytes / 2) {
+        r->drain_waiting = 0;
+        mailslot__reader_drain(r);
+    }
     return 0;
 }
 
@@ -322,6 +326,9 @@ wait_event(struct mailslot_reader *r, int64_t deadline)
         if (left < 0)
             left = 0;
     }
+    n = mailslot__reader_events(r);
+    if (n != 0)
+        return n;
     pfd[0].fd = r->evfd;
     pfd[0].events = POLLIN;
     pfd[1].fd = r->sock;
@@ -438,11 +445,15 @@ mailslot__plat_reader_fd(mailslot_reader *r, intptr_t *fd)
     pthread_mutex_lock(&r->mu);
     rc = enter(r);
     if (rc == 0) {
-        /* From now on an event loop may watch: keep the eventfd exact. */
-        r->fd_out = 1;
-        if (r->q.count > 0)
-            mailslot__reader_signal(r);
-        *fd = r->epfd;
+        rc = mailslot__reader_events(r);
+        if (rc == 0) {
+            /* From now on an event loop may watch: keep the eventfd
+             * exact. */
+            r->fd_out = 1;
+            if (r->q.count > 0)
+                mailslot__reader_signal(r);
+            *fd = r->epfd;
+        }
         leave(r);
     }
     pthread_mutex_unlock(&r->mu);

@@ -1,6 +1,7 @@
 /*
  * The Linux reader: an AF_UNIX datagram socket bound in the slot directory,
- * read directly by mailslot_read(), plus a drain thread for slow readers.
+ * read directly by mailslot_read(), plus the process's one drain thread
+ * (drainer.c), which serves every slow reader of the process.
  *
  * Why the thread: the kernel queues at most net.unix.max_dgram_qlen (10 by
  * default) datagrams per socket and then makes writers wait, but Windows
@@ -12,7 +13,8 @@
  * reaches its limits (options.queue_limit_*); then they wait, up to their
  * write timeout, and fail "full".  A reader that keeps up never wakes the
  * thread: it receives straight from the socket, as a plain datagram
- * program would.
+ * program would.  An idle slot costs no thread: the thread sleeps in
+ * epoll_wait() on every doorbell of the process.
  *
  * The hand-off, as a state machine.  tests/model/handoff.pml checks it
  * (with these names) for loss, duplication, reordering and lost wake-ups.
@@ -28,14 +30,14 @@
  *              until room or the write timeout (then "full").  Leaving it
  *              sets backlog = BACKLOG_WRITES: the reader fell behind, so
  *              the next full queues ring at once.
- * Drain thread (drain_main()):
- *   DRAIN_ASLEEP  in poll() on the doorbell, without the lock.
+ * Drain thread, as it serves this reader (drainer.c, serve()):
+ *   DRAIN_ASLEEP  in epoll_wait() on the doorbells, without the lock.
  *   DRAIN_MOVING  lock held: swallow every ring, then move datagrams from
  *                 the socket into the FIFO until the socket is empty, the
  *                 FIFO is at its limits, or direct_wait is set.
- *   DRAIN_FULL    drain_waiting: asleep on space_cv, FIFO at its limits;
- *                 take() wakes it once the FIFO is half empty, and it
- *                 goes to DRAIN_MOVING without waiting for a ring.
+ *   DRAIN_FULL    drain_waiting = 1: the FIFO was at its limits when it
+ *                 stopped; back to DRAIN_ASLEEP.  take() drains in its
+ *                 place once the FIFO is half empty, without a ring.
  * Read (read.c, mailslot__plat_read_ex(); several threads may read):
  *   TAKE         lock held: the FIFO's oldest message, else take_direct():
  *                receive from the socket without waiting (after a
@@ -69,9 +71,9 @@
  *     ev_set is 1 exactly when the FIFO is non-empty or the reader is
  *     closed: whoever queues calls mailslot__reader_signal() before it
  *     lets go of the lock, and take() unsignals the FIFO it empties.
- *  4. drain_waiting is 1 only while the FIFO is at its limits and the
- *     drain thread sleeps on space_cv; take() signals space_cv when it
- *     brings the FIFO to half of both limits.
+ *  4. drain_waiting is 1 from a drain that stopped at the FIFO's limits
+ *     until the FIFO is at half of both: then take() clears it and
+ *     drains, holding the lock, as the drain thread would have.
  *  5. No wake-up is lost.  A writer in RINGING rings before every slice.
  *     The drain thread swallows rings before it looks at the socket, so
  *     a ring sent after that look wakes it again.  A ring it does not
@@ -79,10 +81,10 @@
  *     (DRAIN_FULL); during DIRECT_WAIT the sleeping read receives, which
  *     makes room, and a writer still waiting rings again one slice later,
  *     by when that read has returned.
- *  6. close() sets closed under the lock, shuts both sockets down (which
- *     ends DRAIN_ASLEEP, DIRECT_WAIT, POLL_WAIT and a writer's send()),
- *     broadcasts space_cv, waits for busy to reach 0, then joins the
- *     thread.
+ *  6. close() sets closed under the lock, shuts the socket down (which
+ *     ends DIRECT_WAIT, POLL_WAIT and a writer's send()), waits for busy
+ *     to reach 0, then leaves the drain thread's registry, after which
+ *     the thread never touches the reader (drainer.c).
  *
  * Which of these mechanisms pay for themselves, and by how much, is
  * measured in bench/notes.md ("What each mechanism is worth"); each keeps
@@ -92,7 +94,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -110,7 +111,6 @@
 #include "queue.h"
 #include "reader.h"
 
-#define DRAIN_STACK (64u * 1024u)
 /* Free space the drain thread receives into: a message larger than what
  * is left of the FIFO's tail chunk is copied once more, through scratch. */
 #define DRAIN_MIN_ROOM 4096u
@@ -280,73 +280,13 @@ mailslot__reader_drain(struct mailslot_reader *r)
         mailslot__reader_signal(r);
 }
 
-/* Swallow the doorbell's rings: one wake-up serves them all. */
-static void
-clear_bell(struct mailslot_reader *r)
+void
+mailslot__reader_clear_bell(struct mailslot_reader *r)
 {
     char c;
 
     while (recv(r->bell, &c, sizeof c, MSG_DONTWAIT) >= 0)
         ;
-}
-
-/*
- * The drain thread (DRAIN_ASLEEP, DRAIN_MOVING, DRAIN_FULL at the top of
- * this file).  After the FIFO had been full it drains once without a
- * ring: writers that rang meanwhile may have had their rings swallowed
- * by an earlier wake-up.
- */
-static void *
-drain_main(void *arg)
-{
-    struct mailslot_reader *r = arg;
-    struct pollfd pfd;
-    int drain_now = 0;
-
-    pfd.fd = r->bell;
-    pfd.events = POLLIN;
-    pthread_mutex_lock(&r->mu);
-    while (!r->life.closed) {
-        if (mailslot__reader_full(r)) {
-            r->drain_waiting = 1;
-            pthread_cond_wait(&r->space_cv, &r->mu);
-            r->drain_waiting = 0;
-            drain_now = 1;
-            continue;
-        }
-        if (!drain_now) {
-            pthread_mutex_unlock(&r->mu);
-            poll(&pfd, 1, -1);
-            pthread_mutex_lock(&r->mu);
-        }
-        drain_now = 0;
-        /* Rings first, then the socket: a ring that comes after this
-         * point wakes the thread again, so no full queue is missed. */
-        clear_bell(r);
-        mailslot__reader_drain(r);
-    }
-    pthread_mutex_unlock(&r->mu);
-    return NULL;
-}
-
-static int
-start_drain(struct mailslot_reader *r)
-{
-    pthread_attr_t attr;
-    sigset_t all, old;
-    int rc;
-
-    /* Signals belong to the application's threads, not ours. */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, DRAIN_STACK);
-    rc = pthread_create(&r->thread, &attr, drain_main, r);
-    pthread_attr_destroy(&attr);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0)
-        return mailslot__os_fail(rc);
-    return 0;
 }
 
 /* Whether FD is the regular file at PATH (not one unlinked meanwhile). */
@@ -422,23 +362,36 @@ bind_sockets(struct mailslot_reader *r)
     return rc != 0 ? rc : bind_at(r->paths.sock, 0, &r->sock);
 }
 
-/* The eventfd, and the epoll set that event loops watch. */
-static int
-init_events(struct mailslot_reader *r)
+/*
+ * The eventfd, and the epoll set that event loops watch, made the first
+ * time a read waits with a timeout or an event loop asks for the
+ * descriptor: most slots never need them, and four system calls at create
+ * and two at close are a sizeable part of a short-lived slot's cost.
+ */
+int
+mailslot__reader_events(struct mailslot_reader *r)
 {
     struct epoll_event ev;
+    int evfd, epfd, err;
 
-    r->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (r->evfd < 0)
+    if (r->epfd >= 0)
+        return 0;
+    evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (evfd < 0)
         return mailslot__os_fail(errno);
-    r->epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (r->epfd < 0)
-        return mailslot__os_fail(errno);
+    epfd = epoll_create1(EPOLL_CLOEXEC);
     memset(&ev, 0, sizeof ev);
     ev.events = EPOLLIN;
-    if (epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->evfd, &ev) != 0 ||
-        epoll_ctl(r->epfd, EPOLL_CTL_ADD, r->sock, &ev) != 0)
-        return mailslot__os_fail(errno);
+    if (epfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, evfd, &ev) != 0 ||
+        epoll_ctl(epfd, EPOLL_CTL_ADD, r->sock, &ev) != 0) {
+        err = errno;
+        close(evfd);
+        if (epfd >= 0)
+            close(epfd);
+        return mailslot__os_fail(err);
+    }
+    r->evfd = evfd;
+    r->epfd = epfd;
     return 0;
 }
 
@@ -450,7 +403,6 @@ init_sync(struct mailslot_reader *r)
     pthread_mutex_init(&r->mu, NULL);
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&r->space_cv, &ca);
     pthread_cond_init(&r->idle_cv, &ca);
     pthread_condattr_destroy(&ca);
 }
@@ -459,7 +411,6 @@ static void
 destroy_sync(struct mailslot_reader *r)
 {
     pthread_cond_destroy(&r->idle_cv);
-    pthread_cond_destroy(&r->space_cv);
     pthread_mutex_destroy(&r->mu);
 }
 
@@ -572,9 +523,7 @@ mailslot__plat_create(const mailslot__name *name,
     if (rc == 0 && access != MAILSLOT__ACCESS_USER)
         rc = mailslot__shared_grant(&r->paths, access, group);
     if (rc == 0)
-        rc = init_events(r);
-    if (rc == 0)
-        rc = start_drain(r);
+        rc = mailslot__drainer_add(r);
     if (rc != 0) {
         discard(r);
         return rc;
@@ -601,16 +550,16 @@ mailslot__plat_reader_close(mailslot_reader *r)
     unlink(r->paths.info);
     close(r->lockfd);
     r->lockfd = -1;
-    /* Wake the drain thread, blocked writers, reads and event loops. */
+    /* Wake blocked writers, reads and event loops (the drain thread is
+     * told below, without waking it). */
     shutdown(r->sock, SHUT_RDWR);
-    shutdown(r->bell, SHUT_RDWR);
     mailslot__reader_signal(r);
-    pthread_cond_broadcast(&r->space_cv);
     while (r->life.busy > 0)
         pthread_cond_wait(&r->idle_cv, &r->mu);
     mailslot__queue_free(&r->q);
     pthread_mutex_unlock(&r->mu);
-    pthread_join(r->thread, NULL);
+    /* After this the drain thread never touches the reader again. */
+    mailslot__drainer_remove(r);
     close(r->sock);
     close(r->bell);
     r->sock = r->bell = -1;
@@ -625,8 +574,10 @@ void
 mailslot__plat_reader_free(mailslot_reader *r)
 {
     mailslot__plat_reader_close(r);
-    close(r->epfd);
-    close(r->evfd);
+    if (r->epfd >= 0)
+        close(r->epfd);
+    if (r->evfd >= 0)
+        close(r->evfd);
     destroy_sync(r);
     free(r);
 }

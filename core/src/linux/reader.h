@@ -1,6 +1,7 @@
 /*
  * Internal to the Linux backend: the reader's state, shared by reader.c
- * (its life: create, drain thread, close) and read.c (reading and info).
+ * (its life: create, drain, close), drainer.c (the process's drain
+ * thread) and read.c (reading and info).
  * Every field is guarded by MU except the immutable ones set at create.
  */
 #ifndef MAILSLOT_POSIX_READER_H
@@ -18,21 +19,20 @@
 
 struct mailslot_reader {
     pthread_mutex_t mu;
-    pthread_cond_t space_cv; /* the FIFO has room again, or closing */
     pthread_cond_t idle_cv;  /* no call is in progress any more */
     mailslot__queue q;
     int sock;
     int bell;
     int lockfd;
-    int evfd;
+    int evfd;            /* -1 until someone waits or watches (events()) */
     int epfd;
     mailslot__life life; /* closed, calls in progress, read timeout */
     int ev_set;          /* evfd is currently readable */
     int fd_out;          /* the epoll descriptor was handed out */
     int waiting;         /* reads asleep in poll() (read.c) */
-    int drain_waiting;   /* the drain thread waits on space_cv */
+    int drain_waiting;   /* DRAIN_FULL: take() drains at half (read.c) */
     int direct_wait;     /* a read sleeps in recv() on the socket */
-    pthread_t thread;
+    uint32_t drain_idx;  /* its entry in the drain thread's registry */
     uint32_t max_size;
     int32_t encoding;    /* MAILSLOT_ENC_* for text reads (options) */
     uint32_t limit_msgs;
@@ -88,5 +88,14 @@ int mailslot__reader_queue(struct mailslot_reader *r, const unsigned char *p,
  * in recv() on the socket (direct_wait).
  */
 void mailslot__reader_drain(struct mailslot_reader *r);
+/* Swallow the doorbell's rings (lock held): one wake-up serves them all. */
+void mailslot__reader_clear_bell(struct mailslot_reader *r);
+/* The eventfd and the epoll set, made when first needed (lock held). */
+int mailslot__reader_events(struct mailslot_reader *r);
+
+/* The process's drain thread (drainer.c): serve R's doorbell from now on,
+ * starting the thread if need be / never again (R's lock not held). */
+int mailslot__drainer_add(struct mailslot_reader *r);
+void mailslot__drainer_remove(struct mailslot_reader *r);
 
 #endif

@@ -482,7 +482,9 @@ MAILSLOT_API int MAILSLOT_CALL mailslot_writer_set_timeout(mailslot_writer *w,
 /* The writer's current write timeout, or MAILSLOT_EINVAL for NULL. */
 MAILSLOT_API int32_t MAILSLOT_CALL mailslot_writer_timeout(mailslot_writer *w);
 
-/* Close the writer.  Idempotent; W may be NULL.  Memory stays until free. */
+/* Close the writer.  Idempotent; W may be NULL.  Memory stays until free.
+ * Close wakes a write another thread has in progress; free closes the
+ * writer too and releases it, so no call on W may be in progress then. */
 MAILSLOT_API void MAILSLOT_CALL mailslot_writer_close(mailslot_writer *w);
 MAILSLOT_API void MAILSLOT_CALL mailslot_writer_free(mailslot_writer *w);
 

@@ -78,7 +78,7 @@ aim_rx(struct mailslot_reader *r, mailslot__rx *rx, mailslot_rmsg *msgs,
     unsigned want = n < MAILSLOT__RX_BATCH ? (unsigned)n : MAILSLOT__RX_BATCH;
     unsigned i;
 
-    if (r->batch == NULL)
+    if (want > 1 && mailslot__reader_batch_area(r) == NULL)
         want = 1;
     for (i = 0; i < want; i++) {
         rx[i].buf = msgs[i].buf;

@@ -2,8 +2,10 @@
  * The drain thread: one per process, for every reader in it (reader.c
  * says what it does for one).  An idle slot costs no thread: the thread
  * sleeps in epoll_wait() on every reader's doorbell, serves the reader
- * whose doorbell rang, and exits when the last reader closes; the next
- * reader starts it again.
+ * whose doorbell rang, and exits LINGER_MS after the last reader closed
+ * (one timed wait, not a periodic one), so that a program that makes and
+ * closes slots one after another does not start a thread for each; the
+ * next reader starts it again.
  *
  * Who touches what.  dm guards the registry, the epoll set and whether the
  * thread runs.  The thread holds dm while it serves a reader, and a
@@ -33,6 +35,7 @@
 
 #define DRAINER_STACK (64u * 1024u)
 #define DRAINER_EVENTS 32
+#define LINGER_MS 2000
 /* The event of the stop eventfd (no reader has this index). */
 #define STOP_EVENT UINT64_MAX
 
@@ -90,13 +93,13 @@ drainer_main(void *arg)
 {
     struct epoll_event evs[DRAINER_EVENTS];
     uint64_t v;
-    int n, i;
+    int n, i, idle = 0;
 
     (void)arg;
     for (;;) {
-        n = epoll_wait(ep, evs, DRAINER_EVENTS, -1);
-        if (n < 0 && errno != EINTR)
-            n = 0;
+        n = epoll_wait(ep, evs, DRAINER_EVENTS, idle ? LINGER_MS : -1);
+        if (n < 0)
+            n = errno == EINTR ? -1 : 0;
         pthread_mutex_lock(&dm);
         for (i = 0; i < n; i++) {
             struct mailslot_reader *r;
@@ -110,11 +113,13 @@ drainer_main(void *arg)
             if (r != NULL)
                 serve(r);
         }
-        if (readers == 0) {
+        /* Quiet for LINGER_MS with no reader: exit. */
+        if (readers == 0 && idle && n == 0) {
             running = 0;
             pthread_mutex_unlock(&dm);
             return NULL;
         }
+        idle = readers == 0;
         pthread_mutex_unlock(&dm);
     }
 }

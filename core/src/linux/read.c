@@ -129,12 +129,11 @@ deliver(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
  * A batch that finds one datagram costs more than a recv() (the kernel
  * looks for a second one, and the call takes a vector), and a reader that
  * keeps up finds one every time.  So after such a batch, the next
- * BATCH_PROBE - 1 receives take one datagram each, and the one after that
+ * MAILSLOT__BATCH_PROBE - 1 receives take one datagram each, and the one after that
  * tries a batch again.  Measured (bench/notes.md, "Batches that find
  * one"): C 1 KiB, 1 writer, paired with raw in the same run, 0.82x ->
  * 1.04x; the other C rows moved within the noise.
  */
-#define BATCH_PROBE 16u
 /* take_direct(): messages were queued, none delivered; look again. */
 #define TAKE_AGAIN 2
 
@@ -152,7 +151,7 @@ batch_size(struct mailslot_reader *r)
     if (r->batch_big || r->limit_msgs < MAILSLOT__RX_BATCH ||
         r->limit_bytes < (uint64_t)MAILSLOT__RX_BATCH *
             (MAILSLOT__POSIX_MAX_MESSAGE + 1) ||
-        r->batch == NULL ||
+        mailslot__reader_batch_area(r) == NULL ||
         mailslot__queue_reserve(&r->q, MAILSLOT__BATCH_ROOM, &room) == NULL)
         return 1;
     return MAILSLOT__RX_BATCH;
@@ -286,7 +285,7 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
             return mailslot__os_fail(EINTR);
     }
     if (want > 1 && n == 1)
-        r->singles = BATCH_PROBE - 1;
+        r->singles = MAILSLOT__BATCH_PROBE - 1;
     if (n <= 0)
         return 1;
     for (i = 0; i < (unsigned)n; i++) {

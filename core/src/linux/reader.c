@@ -122,6 +122,24 @@ mailslot__reader_full(const struct mailslot_reader *r)
     return r->q.count >= r->limit_msgs || r->q.bytes >= r->limit_bytes;
 }
 
+unsigned char *
+mailslot__reader_batch_area(struct mailslot_reader *r)
+{
+    void *p;
+
+    if (r->batch == NULL && !r->batch_failed) {
+        /* Address space only: a page is touched when a datagram lands in
+         * it. */
+        p = mmap(NULL, MAILSLOT__BATCH_AREA, PROT_READ | PROT_WRITE,
+            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p != MAP_FAILED)
+            r->batch = p;
+        else
+            r->batch_failed = 1;
+    }
+    return r->batch;
+}
+
 void
 mailslot__reader_batch_trim(struct mailslot_reader *r)
 {
@@ -225,7 +243,7 @@ drain_batch(struct mailslot_reader *r)
     unsigned want = MAILSLOT__RX_BATCH - 1, i;
     int n, big = 0;
 
-    if (r->batch == NULL || r->batch_big)
+    if (r->batch_big || mailslot__reader_batch_area(r) == NULL)
         return DRAIN_SINGLE;
     if (r->limit_msgs - r->q.count < want)
         want = (unsigned)(r->limit_msgs - r->q.count);
@@ -289,14 +307,17 @@ mailslot__reader_clear_bell(struct mailslot_reader *r)
         ;
 }
 
-/* Whether FD is the regular file at PATH (not one unlinked meanwhile). */
+/* Whether FD is the regular file at PATH (not one unlinked meanwhile);
+ * *SIZE gets its size. */
 static int
-is_file_at(int fd, const char *path)
+is_file_at(int fd, const char *path, off_t *size)
 {
     struct stat a, b;
 
-    return fstat(fd, &a) == 0 && lstat(path, &b) == 0 &&
-           S_ISREG(b.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+    if (fstat(fd, &a) != 0 || lstat(path, &b) != 0)
+        return 0;
+    *size = a.st_size;
+    return S_ISREG(b.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /*
@@ -310,13 +331,14 @@ static int
 claim_name(struct mailslot_reader *r)
 {
     char info[MAILSLOT__NAME_MAX + 64];
+    off_t size = 0;
     int n, rc, tries;
 
     for (tries = 0;; tries++) {
         rc = mailslot__lock_file(r->paths.info, &r->lockfd);
         if (rc != 0)
             return rc;
-        if (is_file_at(r->lockfd, r->paths.info))
+        if (is_file_at(r->lockfd, r->paths.info, &size))
             break;
         close(r->lockfd);
         r->lockfd = -1;
@@ -326,7 +348,8 @@ claim_name(struct mailslot_reader *r)
     n = mailslot__info_format(info, sizeof info, r->max_size, r->display);
     if (n < 0)
         return n;
-    if (ftruncate(r->lockfd, 0) != 0 ||
+    /* A new file is empty; one a dead reader left is cut first. */
+    if ((size > 0 && ftruncate(r->lockfd, 0) != 0) ||
         pwrite(r->lockfd, info, (size_t)n, 0) != n)
         return mailslot__os_fail(errno);
     return 0;
@@ -443,7 +466,6 @@ static struct mailslot_reader *
 new_reader(const mailslot__name *name, const mailslot_options *opts)
 {
     struct mailslot_reader *r = calloc(1, sizeof *r);
-    void *p;
 
     if (r == NULL)
         return NULL;
@@ -452,11 +474,9 @@ new_reader(const mailslot__name *name, const mailslot_options *opts)
         free(r);
         return NULL;
     }
-    /* Address space only: a page is touched when a datagram lands in it.
-     * Without it, reads take one datagram at a time. */
-    p = mmap(NULL, MAILSLOT__BATCH_AREA, PROT_READ | PROT_WRITE,
-        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    r->batch = p != MAP_FAILED ? p : NULL;
+    /* The batch area is mapped when first wanted, and not before
+     * MAILSLOT__BATCH_PROBE reads. */
+    r->singles = MAILSLOT__BATCH_PROBE - 1;
     r->sock = r->bell = r->lockfd = r->evfd = r->epfd = -1;
     r->max_size = opts->max_message_size;
     r->life.timeout_ms = opts->read_timeout_ms;

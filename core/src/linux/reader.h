@@ -41,6 +41,7 @@ struct mailslot_reader {
     unsigned char *batch;   /* MAILSLOT__BATCH_AREA bytes, or NULL
                                (read.c) */
     int batch_big;          /* the last datagram taken was not small */
+    int batch_failed;       /* the batch area could not be mapped */
     unsigned singles;       /* receives left that take one datagram, after
                                a batch found only one (read.c) */
     int lost;               /* datagrams of a batch could not be queued for
@@ -63,6 +64,15 @@ struct mailslot_reader {
  * chunk. */
 #define MAILSLOT__BATCH_ROOM \
     (MAILSLOT__RX_BATCH * (MAILSLOT__BATCH_SMALL + 8u))
+
+/* After a batch receive that found one datagram, this many receives
+ * take one at a time, the last tries a batch again (read.c); a new
+ * reader starts that way, so a short-lived one never maps the batch area. */
+#define MAILSLOT__BATCH_PROBE 16u
+
+/* The batch area, mapped the first time a batch is wanted (lock held);
+ * NULL when it cannot be, and then receives take one datagram each. */
+unsigned char *mailslot__reader_batch_area(struct mailslot_reader *r);
 
 /* The FIFO reached its limits (lock held). */
 int mailslot__reader_full(const struct mailslot_reader *r);

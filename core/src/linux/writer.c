@@ -53,6 +53,8 @@ struct mailslot_writer {
     int closed;
     int32_t timeout_ms;       /* waiting for room; -1 forever (atomic) */
     unsigned backlog;         /* writes left that ring at once (atomic) */
+    int sndbuf_set;           /* grow_sndbuf() ran (atomic) */
+    int slice_set;            /* first_slice() ran (atomic) */
     uint32_t max_size;
     struct sockaddr_un bell;
     mailslot__remote *remote; /* remote names only (remote.c) */
@@ -141,24 +143,47 @@ static int
 connect_local(struct mailslot_writer *w, const mailslot__name *name)
 {
     mailslot__slot_paths paths;
-    int sndbuf = (int)SNDBUF;
     int rc;
 
     w->sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (w->sock < 0)
         return mailslot__os_fail(errno);
-    /* Best effort: the kernel caps it at net.core.wmem_max. */
-    setsockopt(w->sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     rc = mailslot__slot_paths_for(name, 0, &paths);
     if (rc == 0)
         rc = connect_to(w, &paths);
     if (mailslot__code(rc) == MAILSLOT_ENOTFOUND ||
         mailslot__code(rc) == MAILSLOT_EUNSAFE)
         rc = connect_shared(w, name, rc);
-    if (rc != 0)
-        return rc;
-    /* A blocking send() waits one slice at most (send_when_room()). */
-    return set_slice(w, FIRST_SLICE_MS);
+    return rc;
+}
+
+/*
+ * Socket options set when first needed, not at open: a writer that sends
+ * a few small messages into a reader that keeps up needs neither, and a
+ * slot's whole life is a few dozen system calls (bench/notes.md, "One
+ * drain thread per process").  The send buffer: enough for one message of
+ * the largest size and a few in flight, set before the first message of
+ * BIG_SEND bytes or more (the default holds over 200 KiB).  The slice: a
+ * blocking send() waits one slice at most (send_when_room()), set before
+ * the first blocking send().
+ */
+#define BIG_SEND 16384u
+
+static void
+grow_sndbuf(struct mailslot_writer *w)
+{
+    int sndbuf = (int)SNDBUF;
+
+    if (__atomic_exchange_n(&w->sndbuf_set, 1, __ATOMIC_RELAXED) == 0)
+        /* Best effort: the kernel caps it at net.core.wmem_max. */
+        setsockopt(w->sock, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+}
+
+static void
+first_slice(struct mailslot_writer *w)
+{
+    if (__atomic_exchange_n(&w->slice_set, 1, __ATOMIC_RELAXED) == 0)
+        set_slice(w, FIRST_SLICE_MS);
 }
 
 int
@@ -277,6 +302,8 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
     if (len > MAILSLOT__POSIX_MAX_MESSAGE ||
         (w->max_size != 0 && len > w->max_size))
         return MAILSLOT_ETOOBIG;
+    if (len >= BIG_SEND)
+        grow_sndbuf(w);
     backlog = __atomic_load_n(&w->backlog, __ATOMIC_RELAXED) > 0;
     if (backlog)
         __atomic_fetch_sub(&w->backlog, 1, __ATOMIC_RELAXED);
@@ -298,6 +325,7 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
              * 1.2x. */
             sched_yield();
         }
+        first_slice(w);
         n = send(w->sock, data, len, MSG_NOSIGNAL);
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
@@ -343,7 +371,9 @@ mailslot__plat_writer_close(mailslot_writer *w)
 void
 mailslot__plat_writer_free(mailslot_writer *w)
 {
-    mailslot__plat_writer_close(w);
+    /* No call may be in progress now (mailslot.h), so nothing waits to be
+     * woken by close()'s shutdown(): close() alone ends the socket. */
+    w->closed = 1;
     if (w->sock >= 0)
         close(w->sock);
     if (w->ring >= 0)

@@ -5,7 +5,10 @@
  * whose doorbell rang, and exits LINGER_MS after the last reader closed
  * (one timed wait, not a periodic one), so that a program that makes and
  * closes slots one after another does not start a thread for each; the
- * next reader starts it again.
+ * next reader starts it again.  When the library is unloaded (a Lua
+ * state that closes unloads its C modules) or the process exits, a
+ * thread with no reader left is stopped and joined first, so it never
+ * runs code that is gone.
  *
  * Who touches what.  dm guards the registry, the epoll set and whether the
  * thread runs.  The thread holds dm while it serves a reader, and a
@@ -50,6 +53,9 @@ static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static int ep = -1;        /* the epoll set of doorbells */
 static int stop_fd = -1;   /* tells the thread to look at `readers` */
 static int running;        /* the thread runs (or is about to exit) */
+static int stopping;       /* unload: the thread must exit now */
+static int joinable;       /* a thread was started and not yet joined */
+static pthread_t thread;
 static size_t readers;     /* registered readers */
 static struct entry *table;
 static uint32_t table_len, free_head = UINT32_MAX;
@@ -113,8 +119,8 @@ drainer_main(void *arg)
             if (r != NULL)
                 serve(r);
         }
-        /* Quiet for LINGER_MS with no reader: exit. */
-        if (readers == 0 && idle && n == 0) {
+        /* Quiet for LINGER_MS with no reader, or unloading: exit. */
+        if (stopping || (readers == 0 && idle && n == 0)) {
             running = 0;
             pthread_mutex_unlock(&dm);
             return NULL;
@@ -147,7 +153,7 @@ child(void)
     if (stop_fd >= 0)
         close(stop_fd);
     ep = stop_fd = -1;
-    running = 0;
+    running = joinable = stopping = 0;
     readers = 0;
     free(table);
     table = NULL;
@@ -202,14 +208,30 @@ start(void)
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, DRAINER_STACK);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* The last thread exited on its own (it let go of dm first). */
+    if (joinable) {
+        pthread_join(thread, NULL);
+        joinable = 0;
+    }
     rc = pthread_create(&t, &attr, drainer_main, NULL);
     pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0)
         return mailslot__os_fail(rc);
-    running = 1;
+    thread = t;
+    running = joinable = 1;
     return 0;
+}
+
+/* Free registry entry IDX; events that still name it find nothing
+ * (dm held). */
+static void
+release_index(uint32_t idx)
+{
+    table[idx].r = NULL;
+    table[idx].gen++;
+    table[idx].next_free = free_head;
+    free_head = idx;
 }
 
 /* A free registry index (dm held), or UINT32_MAX without memory. */
@@ -255,8 +277,7 @@ mailslot__drainer_add(struct mailslot_reader *r)
         ev.data.u64 = event_of(idx, table[idx].gen);
         if (epoll_ctl(ep, EPOLL_CTL_ADD, r->bell, &ev) != 0) {
             rc = mailslot__os_fail(errno);
-            table[idx].next_free = free_head;
-            free_head = idx;
+            release_index(idx);
         }
     }
     if (rc == 0) {
@@ -265,10 +286,7 @@ mailslot__drainer_add(struct mailslot_reader *r)
         readers++;
         if (!running && (rc = start()) != 0) {
             epoll_ctl(ep, EPOLL_CTL_DEL, r->bell, NULL);
-            table[idx].r = NULL;
-            table[idx].gen++;
-            table[idx].next_free = free_head;
-            free_head = idx;
+            release_index(idx);
             readers--;
         }
     }
@@ -285,10 +303,7 @@ mailslot__drainer_remove(struct mailslot_reader *r)
     pthread_mutex_lock(&dm);
     if (idx < table_len && table[idx].r == r) {
         epoll_ctl(ep, EPOLL_CTL_DEL, r->bell, NULL);
-        table[idx].r = NULL;
-        table[idx].gen++;
-        table[idx].next_free = free_head;
-        free_head = idx;
+        release_index(idx);
         readers--;
         /* The last one: let the thread see it and exit. */
         if (readers == 0 && running &&
@@ -296,4 +311,27 @@ mailslot__drainer_remove(struct mailslot_reader *r)
             (void)0; /* the counter is full: the thread is awake anyway */
     }
     pthread_mutex_unlock(&dm);
+}
+
+/* Library unload or process exit: stop and join a thread that serves no
+ * reader (one that still does is left to the process's end). */
+__attribute__((destructor)) static void
+drainer_unload(void)
+{
+    uint64_t one = 1;
+    int join = 0;
+
+    pthread_mutex_lock(&dm);
+    if (joinable && readers == 0) {
+        if (running) {
+            stopping = 1;
+            if (write(stop_fd, &one, sizeof one) != sizeof one)
+                (void)0; /* the counter is full: the thread is awake */
+        }
+        joinable = 0;
+        join = 1;
+    }
+    pthread_mutex_unlock(&dm);
+    if (join)
+        pthread_join(thread, NULL);
 }

@@ -201,31 +201,50 @@ queue_rx(struct mailslot_reader *r, const mailslot__rx *rx)
  * when the datagram must be taken after all (an empty message fits; one
  * over the limit is not ours and is dropped by the receive).
  */
+static void
+direct_sleep(struct mailslot_reader *r, int wait)
+{
+    if (wait) {
+        r->direct_wait = 1; /* DIRECT_WAIT: the lock is let go */
+        pthread_mutex_unlock(&r->mu);
+    }
+}
+
+/* Back from a receive that may have slept (WAIT; FAILED: it returned -1
+ * with errno): 0 to go on, or what take_direct() returns then (1: closed
+ * meanwhile; MAILSLOT_EINTR). */
+static int
+direct_wake(struct mailslot_reader *r, int wait, int failed)
+{
+    int err = failed ? errno : 0;
+
+    if (!wait)
+        return 0;
+    pthread_mutex_lock(&r->mu);
+    r->direct_wait = 0;
+    if (r->life.closed)
+        return 1;
+    if (err == EINTR)
+        return mailslot__os_fail(EINTR);
+    return 0;
+}
+
 static int
 measure_direct(struct mailslot_reader *r, size_t *len, int wait)
 {
     unsigned char head[MAILSLOT__ORIGIN_WIRE];
     size_t skip = 0;
     ssize_t n;
-    int err;
+    int rc;
 
-    if (wait) {
-        r->direct_wait = 1;
-        pthread_mutex_unlock(&r->mu);
-    }
+    direct_sleep(r, wait);
     do {
         n = mailslot__recv_message(r->sock, head, sizeof head, NULL, 0,
             r->paths.relay, (wait ? 0 : MSG_DONTWAIT) | MSG_PEEK, &skip);
     } while (n < 0 && errno == EINTR && !wait);
-    if (wait) {
-        err = n < 0 ? errno : 0;
-        pthread_mutex_lock(&r->mu);
-        r->direct_wait = 0;
-        if (r->life.closed)
-            return 1;
-        if (err == EINTR)
-            return mailslot__os_fail(EINTR);
-    }
+    rc = direct_wake(r, wait, n < 0);
+    if (rc != 0)
+        return rc;
     if (n < 0)
         return 1;
     if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE || (size_t)n == skip)
@@ -241,7 +260,7 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     mailslot__rx rx[MAILSLOT__RX_BATCH];
     size_t slot = MAILSLOT__POSIX_MAX_MESSAGE + 1;
     unsigned want = batch_size(r), i;
-    int n, rc = 0, big = 0, big_after = 0, err = 0;
+    int n, rc = 0, big = 0, big_after = 0;
     int flags = wait ? 0 : MSG_DONTWAIT;
     ssize_t one;
 
@@ -261,10 +280,7 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
         rx[i].spill = NULL;
         rx[i].spill_cap = 0;
     }
-    if (wait) {
-        r->direct_wait = 1;
-        pthread_mutex_unlock(&r->mu);
-    }
+    direct_sleep(r, wait);
     do {
         if (want > 1) {
             n = mailslot__recv_batch(r->sock, rx, want, r->paths.relay,
@@ -275,15 +291,9 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
             n = one < 0 ? -1 : 1;
         }
     } while (n < 0 && errno == EINTR && !wait);
-    if (wait) {
-        err = n < 0 ? errno : 0;
-        pthread_mutex_lock(&r->mu);
-        r->direct_wait = 0;
-        if (r->life.closed)
-            return 1;
-        if (err == EINTR)
-            return mailslot__os_fail(EINTR);
-    }
+    rc = direct_wake(r, wait, n < 0);
+    if (rc != 0)
+        return rc;
     if (want > 1 && n == 1)
         r->singles = MAILSLOT__BATCH_PROBE - 1;
     if (n <= 0)

@@ -100,7 +100,11 @@ i := r.Info()
 Check(i.MaxSize = 100 && i.Timeout = 250 && i.NextSize = -1
     , "Create and Info of an empty slot")
 Check(Mailslot.Send(name, "abc") = 3, "Send returns the bytes sent")
-Check(r.Info().NextSize = 3 && r.Count = 1, "Info and Count")
+i := r.Info()
+Check(i.NextSize = 3, "Info: the next message's size (got " i.NextSize ")")
+c := r.Count
+CheckWindows(c = 1, "Count: one queued (got " c ")"
+    , "a queue count of at most one, not always up to date")
 size := r.ReadBytes(data)
 Check(size = 3 && Hex(data, size) = "616263", "ReadBytes")
 Check(Extra(ObjBindMethod(r, "Read", 0)) = "timeout", "Read on an empty"

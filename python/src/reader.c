@@ -214,7 +214,6 @@ read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty,
             rc = wait_message(self, &clock, buf, cap, &len, origin);
         if (rc == 0) {
             msg = PyBytes_FromStringAndSize(buf, (Py_ssize_t)len);
-            self->big = len >= BIG_MESSAGE;
             break;
         }
         if (rc != MAILSLOT_EBUFFER) {
@@ -224,8 +223,6 @@ read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty,
         /* Longer than the buffer (where the platform allows that): read
          * it into a bytes object of the size the core reported. */
         rc = read_long(self, len, origin, &msg);
-        if (rc == 0)
-            self->big = len >= BIG_MESSAGE;
         if (rc == 0 || rc == WAIT_PYERR)
             break;
         /* Another thread that shares this reader took the message between
@@ -237,6 +234,8 @@ read_message(ReaderObject *self, int32_t timeout_ms, int none_if_empty,
     }
     if (buf != NULL)
         ms_reader_give_back_buffer(self, buf);
+    if (msg != NULL && msg != Py_None)
+        self->big = (size_t)PyBytes_Size(msg) >= BIG_MESSAGE;
     return msg;
 }
 

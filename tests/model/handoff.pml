@@ -2,8 +2,8 @@
  * A Promela model of the Linux backend's wake-up and hand-off protocol:
  * writers, the kernel queue of the reader's socket, the doorbell, the
  * drain thread and the reader's own FIFO (core/src/linux/writer.c,
- * reader.c, read.c).  tests/model/run.sh checks it with spin; README.md
- * ("Tests") says what is checked.
+ * reader.c, drainer.c, read.c).  tests/model/run.sh checks it with spin;
+ * README.md ("Tests") says what is checked.
  *
  * How the model maps to the code (model name -> C):
  *

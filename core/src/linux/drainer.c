@@ -1,6 +1,7 @@
 /*
- * The drain thread: one per process, for every reader in it (reader.c
- * says what it does for one).  An idle slot costs no thread: the thread
+ * Draining a reader's socket into its FIFO, and the drain thread that
+ * does it: one per process, for every reader in it (reader.c says what it
+ * does for one).  An idle slot costs no thread: the thread
  * sleeps in epoll_wait() on every reader's doorbell, serves the reader
  * whose doorbell rang, and exits LINGER_MS after the last reader closed
  * (one timed wait, not a periodic one), so that a program that makes and
@@ -29,11 +30,13 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "mailslot.h"
 #include "platform.h"
 #include "linux.h"
+#include "queue.h"
 #include "reader.h"
 
 #define DRAINER_STACK (64u * 1024u)
@@ -77,6 +80,122 @@ reader_of(uint64_t ev)
     return table[idx].r;
 }
 
+/* Free space a drain receives into: a message larger than what is left
+ * of the FIFO's tail chunk is copied once more, through scratch. */
+#define DRAIN_MIN_ROOM 4096u
+
+/*
+ * Receive one datagram straight into the FIFO's free space (what does not
+ * fit there spills into scratch and is queued from it).  Returns 1 when a
+ * datagram was taken, 0 when the socket is empty, -1 when memory ran out.
+ */
+static int
+drain_one(struct mailslot_reader *r)
+{
+    unsigned char *at;
+    size_t room, skip;
+    ssize_t n;
+
+    at = mailslot__queue_reserve(&r->q, DRAIN_MIN_ROOM, &room);
+    if (at == NULL)
+        return -1;
+    do {
+        n = mailslot__reader_recv(r, at, room, MSG_DONTWAIT, &skip);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return 0;
+    /* Writers check the limit; a datagram over it is not ours. */
+    if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
+        return 1;
+    r->batch_big = (size_t)n > MAILSLOT__BATCH_SMALL;
+    if ((size_t)n <= room) {
+        mailslot__queue_commit(&r->q, skip, (size_t)n - skip);
+        return 1;
+    }
+    mailslot__recv_gather(at, room, r->scratch, (size_t)n);
+    if (mailslot__reader_queue(r, r->scratch, (size_t)n, skip) != 0)
+        return -1;
+    return 1;
+}
+
+/*
+ * While datagrams are small, up to MAILSLOT__RX_BATCH in one receive,
+ * through the batch area, then queued in order (one copy more each, which
+ * costs less than a system call for small ones, as in read.c).  Never more
+ * than the FIFO's limits have room for, so "full" still comes exactly at
+ * them.  Returns 1 when datagrams were taken, 0 when the socket is empty,
+ * DRAIN_SINGLE when a batch does not apply (drain_one() then).
+ * Measured: bench/notes.md, "The drain thread's batch receive".
+ */
+#define DRAIN_SINGLE 2
+static int
+drain_batch(struct mailslot_reader *r)
+{
+    mailslot__rx rx[MAILSLOT__RX_BATCH];
+    size_t slot = MAILSLOT__POSIX_MAX_MESSAGE + 1, room;
+    unsigned want = MAILSLOT__RX_BATCH - 1, i;
+    int n, big = 0;
+
+    if (r->batch_big || mailslot__reader_batch_area(r) == NULL)
+        return DRAIN_SINGLE;
+    if (r->limit_msgs - r->q.count < want)
+        want = (unsigned)(r->limit_msgs - r->q.count);
+    if ((r->limit_bytes - r->q.bytes) / slot < want)
+        want = (unsigned)((r->limit_bytes - r->q.bytes) / slot);
+    if (want < 2 ||
+        mailslot__queue_reserve(&r->q, MAILSLOT__BATCH_ROOM, &room) == NULL)
+        return DRAIN_SINGLE;
+    mailslot__reader_aim_batch(r, rx, want);
+    do {
+        n = mailslot__recv_batch(r->sock, rx, want, r->paths.relay,
+            MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return 0;
+    for (i = 0; i < (unsigned)n; i++) {
+        if (rx[i].len > MAILSLOT__POSIX_MAX_MESSAGE)
+            continue; /* not from one of our writers */
+        big |= rx[i].len > MAILSLOT__BATCH_SMALL;
+        if (mailslot__reader_queue(r, rx[i].buf, rx[i].len, rx[i].skip))
+            r->lost = 1; /* only a large one can need memory here */
+    }
+    r->batch_big = big;
+    if (big)
+        mailslot__reader_batch_trim(r);
+    return 1;
+}
+
+/* It drains until the socket is empty, holding the lock: stopping every
+ * 16 datagrams to let a read in measured no better (bench/notes.md). */
+void
+mailslot__reader_drain(struct mailslot_reader *r)
+{
+    int rc;
+
+    /* A read asleep in recv() owns the socket: receiving here could
+     * queue an older message behind the one it is about to return. */
+    while (!r->life.closed && !r->direct_wait &&
+           !mailslot__reader_full(r)) {
+        rc = drain_batch(r);
+        if (rc == DRAIN_SINGLE)
+            rc = drain_one(r);
+        if (rc <= 0)
+            break;
+    }
+    if (r->q.count > 0)
+        mailslot__reader_signal(r);
+}
+
+/* Swallow the doorbell's rings (lock held): one wake-up serves them all. */
+static void
+clear_bell(struct mailslot_reader *r)
+{
+    char c;
+
+    while (recv(r->bell, &c, sizeof c, MSG_DONTWAIT) >= 0)
+        ;
+}
+
 /* Serve one reader whose doorbell rang (dm held; takes r->mu). */
 static void
 serve(struct mailslot_reader *r)
@@ -85,7 +204,7 @@ serve(struct mailslot_reader *r)
     if (!r->life.closed) {
         /* Rings first, then the socket: a ring that comes after this
          * point wakes the thread again, so no full queue is missed. */
-        mailslot__reader_clear_bell(r);
+        clear_bell(r);
         mailslot__reader_drain(r);
         /* DRAIN_FULL: take() drains once the FIFO is half empty. */
         if (mailslot__reader_full(r))

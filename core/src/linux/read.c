@@ -129,8 +129,8 @@ deliver(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
  * A batch that finds one datagram costs more than a recv() (the kernel
  * looks for a second one, and the call takes a vector), and a reader that
  * keeps up finds one every time.  So after such a batch, the next
- * MAILSLOT__BATCH_PROBE - 1 receives take one datagram each, and the one after that
- * tries a batch again.  Measured (bench/notes.md, "Batches that find
+ * MAILSLOT__BATCH_PROBE - 1 receives take one datagram each, and the one
+ * after that tries a batch again.  Measured (bench/notes.md, "Batches that find
  * one"): C 1 KiB, 1 writer, paired with raw in the same run, 0.82x ->
  * 1.04x; the other C rows moved within the noise.
  */
@@ -166,6 +166,68 @@ queue_rx(struct mailslot_reader *r, const mailslot__rx *rx)
     return mailslot__reader_queue(r, rx->buf, rx->len, rx->skip);
 }
 
+/* Before a receive that may sleep (WAIT): DIRECT_WAIT, the lock let go. */
+static void
+direct_sleep(struct mailslot_reader *r, int wait)
+{
+    if (wait) {
+        r->direct_wait = 1;
+        pthread_mutex_unlock(&r->mu);
+    }
+}
+
+/* Back from a receive that may have slept (WAIT; FAILED: it returned -1
+ * with errno): 0 to go on, or what take_direct() returns then (1: closed
+ * meanwhile; MAILSLOT_EINTR). */
+static int
+direct_wake(struct mailslot_reader *r, int wait, int failed)
+{
+    int err = failed ? errno : 0;
+
+    if (!wait)
+        return 0;
+    pthread_mutex_lock(&r->mu);
+    r->direct_wait = 0;
+    if (r->life.closed)
+        return 1;
+    if (err == EINTR)
+        return mailslot__os_fail(EINTR);
+    return 0;
+}
+
+/*
+ * A read with no buffer (CAP 0) only measures: look at the next datagram
+ * without taking it, copying no more than its origin header, and report
+ * its size (MAILSLOT_EBUFFER); it stays first in the socket.  A binding
+ * then receives it straight into an object of that size, with no copy
+ * through a buffer of its own (Python).  Returns like take_direct(), or 0
+ * when the datagram must be taken after all (an empty message fits; one
+ * over the limit is not ours and is dropped by the receive).
+ */
+static int
+measure_direct(struct mailslot_reader *r, size_t *len, int wait)
+{
+    unsigned char head[MAILSLOT__ORIGIN_WIRE];
+    size_t skip = 0;
+    ssize_t n;
+    int rc;
+
+    direct_sleep(r, wait);
+    do {
+        n = mailslot__recv_message(r->sock, head, sizeof head, NULL, 0,
+            r->paths.relay, (wait ? 0 : MSG_DONTWAIT) | MSG_PEEK, &skip);
+    } while (n < 0 && errno == EINTR && !wait);
+    rc = direct_wake(r, wait, n < 0);
+    if (rc != 0)
+        return rc;
+    if (n < 0)
+        return 1;
+    if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE || (size_t)n == skip)
+        return 0;
+    *len = (size_t)n - skip;
+    return MAILSLOT_EBUFFER;
+}
+
 /*
  * The direct receive.  Measured (bench/notes.md): reading always through
  * the FIFO instead cost C 60 KiB, 1 writer, 1.15x -> 0.70x raw and C
@@ -192,74 +254,13 @@ queue_rx(struct mailslot_reader *r, const mailslot__rx *rx)
  * one slice later (reader.c, invariant 5).  close() wakes it with
  * shutdown().  Then it may also return MAILSLOT_EINTR.
  */
-/*
- * A read with no buffer (CAP 0) only measures: look at the next datagram
- * without taking it, copying no more than its origin header, and report
- * its size (MAILSLOT_EBUFFER); it stays first in the socket.  A binding
- * then receives it straight into an object of that size, with no copy
- * through a buffer of its own (Python).  Returns like take_direct(), or 0
- * when the datagram must be taken after all (an empty message fits; one
- * over the limit is not ours and is dropped by the receive).
- */
-static void
-direct_sleep(struct mailslot_reader *r, int wait)
-{
-    if (wait) {
-        r->direct_wait = 1; /* DIRECT_WAIT: the lock is let go */
-        pthread_mutex_unlock(&r->mu);
-    }
-}
-
-/* Back from a receive that may have slept (WAIT; FAILED: it returned -1
- * with errno): 0 to go on, or what take_direct() returns then (1: closed
- * meanwhile; MAILSLOT_EINTR). */
-static int
-direct_wake(struct mailslot_reader *r, int wait, int failed)
-{
-    int err = failed ? errno : 0;
-
-    if (!wait)
-        return 0;
-    pthread_mutex_lock(&r->mu);
-    r->direct_wait = 0;
-    if (r->life.closed)
-        return 1;
-    if (err == EINTR)
-        return mailslot__os_fail(EINTR);
-    return 0;
-}
-
-static int
-measure_direct(struct mailslot_reader *r, size_t *len, int wait)
-{
-    unsigned char head[MAILSLOT__ORIGIN_WIRE];
-    size_t skip = 0;
-    ssize_t n;
-    int rc;
-
-    direct_sleep(r, wait);
-    do {
-        n = mailslot__recv_message(r->sock, head, sizeof head, NULL, 0,
-            r->paths.relay, (wait ? 0 : MSG_DONTWAIT) | MSG_PEEK, &skip);
-    } while (n < 0 && errno == EINTR && !wait);
-    rc = direct_wake(r, wait, n < 0);
-    if (rc != 0)
-        return rc;
-    if (n < 0)
-        return 1;
-    if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE || (size_t)n == skip)
-        return 0;
-    *len = (size_t)n - skip;
-    return MAILSLOT_EBUFFER;
-}
-
 static int
 take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     mailslot_origin *origin, int wait)
 {
     mailslot__rx rx[MAILSLOT__RX_BATCH];
     size_t slot = MAILSLOT__POSIX_MAX_MESSAGE + 1;
-    unsigned want = batch_size(r), i;
+    unsigned want = 1, i;
     int n, rc = 0, big = 0, big_after = 0;
     int flags = wait ? 0 : MSG_DONTWAIT;
     ssize_t one;
@@ -267,19 +268,16 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     if (cap == 0) {
         rc = measure_direct(r, len, wait);
         if (rc != 0)
-            return rc;
-        want = 1; /* the datagram is there: take it */
+            return rc; /* else the datagram is there: take it alone */
+    } else {
+        want = batch_size(r);
     }
     rx[0].buf = buf;
     rx[0].cap = cap;
     rx[0].spill = r->scratch;
     rx[0].spill_cap = slot;
-    for (i = 1; i < want; i++) {
-        rx[i].buf = r->batch + (i - 1) * slot;
-        rx[i].cap = slot;
-        rx[i].spill = NULL;
-        rx[i].spill_cap = 0;
-    }
+    if (want > 1)
+        mailslot__reader_aim_batch(r, rx + 1, want - 1);
     direct_sleep(r, wait);
     do {
         if (want > 1) {

@@ -111,10 +111,6 @@
 #include "queue.h"
 #include "reader.h"
 
-/* Free space the drain thread receives into: a message larger than what
- * is left of the FIFO's tail chunk is copied once more, through scratch. */
-#define DRAIN_MIN_ROOM 4096u
-
 
 int
 mailslot__reader_full(const struct mailslot_reader *r)
@@ -138,6 +134,21 @@ mailslot__reader_batch_area(struct mailslot_reader *r)
             r->batch_failed = 1;
     }
     return r->batch;
+}
+
+void
+mailslot__reader_aim_batch(struct mailslot_reader *r, mailslot__rx *rx,
+    unsigned n)
+{
+    size_t slot = MAILSLOT__POSIX_MAX_MESSAGE + 1;
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        rx[i].buf = r->batch + i * slot;
+        rx[i].cap = slot;
+        rx[i].spill = NULL;
+        rx[i].spill_cap = 0;
+    }
 }
 
 void
@@ -189,122 +200,6 @@ mailslot__reader_recv(struct mailslot_reader *r, void *buf, size_t cap,
 {
     return mailslot__recv_message(r->sock, buf, cap, r->scratch,
         MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, flags, skip);
-}
-
-/*
- * Receive one datagram straight into the FIFO's free space (what does not
- * fit there spills into scratch and is queued from it).  Returns 1 when a
- * datagram was taken, 0 when the socket is empty, -1 when memory ran out.
- */
-static int
-drain_one(struct mailslot_reader *r)
-{
-    unsigned char *at;
-    size_t room, skip;
-    ssize_t n;
-
-    at = mailslot__queue_reserve(&r->q, DRAIN_MIN_ROOM, &room);
-    if (at == NULL)
-        return -1;
-    do {
-        n = mailslot__reader_recv(r, at, room, MSG_DONTWAIT, &skip);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return 0;
-    /* Writers check the limit; a datagram over it is not ours. */
-    if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
-        return 1;
-    r->batch_big = (size_t)n > MAILSLOT__BATCH_SMALL;
-    if ((size_t)n <= room) {
-        mailslot__queue_commit(&r->q, skip, (size_t)n - skip);
-        return 1;
-    }
-    mailslot__recv_gather(at, room, r->scratch, (size_t)n);
-    if (mailslot__reader_queue(r, r->scratch, (size_t)n, skip) != 0)
-        return -1;
-    return 1;
-}
-
-/*
- * While datagrams are small, up to MAILSLOT__RX_BATCH in one receive,
- * through the batch area, then queued in order (one copy more each, which
- * costs less than a system call for small ones, as in read.c).  Never more
- * than the FIFO's limits have room for, so "full" still comes exactly at
- * them.  Returns 1 when datagrams were taken, 0 when the socket is empty,
- * DRAIN_SINGLE when a batch does not apply (drain_one() then).
- * Measured: bench/notes.md, "The drain thread's batch receive".
- */
-#define DRAIN_SINGLE 2
-static int
-drain_batch(struct mailslot_reader *r)
-{
-    mailslot__rx rx[MAILSLOT__RX_BATCH];
-    size_t slot = MAILSLOT__POSIX_MAX_MESSAGE + 1, room;
-    unsigned want = MAILSLOT__RX_BATCH - 1, i;
-    int n, big = 0;
-
-    if (r->batch_big || mailslot__reader_batch_area(r) == NULL)
-        return DRAIN_SINGLE;
-    if (r->limit_msgs - r->q.count < want)
-        want = (unsigned)(r->limit_msgs - r->q.count);
-    if ((r->limit_bytes - r->q.bytes) / slot < want)
-        want = (unsigned)((r->limit_bytes - r->q.bytes) / slot);
-    if (want < 2 ||
-        mailslot__queue_reserve(&r->q, MAILSLOT__BATCH_ROOM, &room) == NULL)
-        return DRAIN_SINGLE;
-    for (i = 0; i < want; i++) {
-        rx[i].buf = r->batch + i * slot;
-        rx[i].cap = slot;
-        rx[i].spill = NULL;
-        rx[i].spill_cap = 0;
-    }
-    do {
-        n = mailslot__recv_batch(r->sock, rx, want, r->paths.relay,
-            MSG_DONTWAIT);
-    } while (n < 0 && errno == EINTR);
-    if (n <= 0)
-        return 0;
-    for (i = 0; i < (unsigned)n; i++) {
-        if (rx[i].len > MAILSLOT__POSIX_MAX_MESSAGE)
-            continue; /* not from one of our writers */
-        big |= rx[i].len > MAILSLOT__BATCH_SMALL;
-        if (mailslot__reader_queue(r, rx[i].buf, rx[i].len, rx[i].skip))
-            r->lost = 1; /* only a large one can need memory here */
-    }
-    r->batch_big = big;
-    if (big)
-        mailslot__reader_batch_trim(r);
-    return 1;
-}
-
-/* It drains until the socket is empty, holding the lock: stopping every
- * 16 datagrams to let a read in measured no better (bench/notes.md). */
-void
-mailslot__reader_drain(struct mailslot_reader *r)
-{
-    int rc;
-
-    /* A read asleep in recv() owns the socket: receiving here could
-     * queue an older message behind the one it is about to return. */
-    while (!r->life.closed && !r->direct_wait &&
-           !mailslot__reader_full(r)) {
-        rc = drain_batch(r);
-        if (rc == DRAIN_SINGLE)
-            rc = drain_one(r);
-        if (rc <= 0)
-            break;
-    }
-    if (r->q.count > 0)
-        mailslot__reader_signal(r);
-}
-
-void
-mailslot__reader_clear_bell(struct mailslot_reader *r)
-{
-    char c;
-
-    while (recv(r->bell, &c, sizeof c, MSG_DONTWAIT) >= 0)
-        ;
 }
 
 /* Whether FD is the regular file at PATH (not one unlinked meanwhile);

@@ -56,7 +56,7 @@ struct mailslot_reader {
     ((size_t)(MAILSLOT__RX_BATCH - 1) * (MAILSLOT__POSIX_MAX_MESSAGE + 1))
 
 /* A datagram this small or smaller may be received in a batch (read.c,
- * and the drain thread in reader.c); larger ones are taken one at a time. */
+ * and the drain thread in drainer.c); larger ones are taken one at a time. */
 #define MAILSLOT__BATCH_SMALL 4000u
 /* FIFO room made sure of before a batch (a record has an 8-byte header),
  * so that queueing its small datagrams, the first included when it does
@@ -73,6 +73,10 @@ struct mailslot_reader {
 /* The batch area, mapped the first time a batch is wanted (lock held);
  * NULL when it cannot be, and then receives take one datagram each. */
 unsigned char *mailslot__reader_batch_area(struct mailslot_reader *r);
+/* Point RX[0..N-1] at the batch area's first N slots (mapped), with
+ * nowhere to spill. */
+void mailslot__reader_aim_batch(struct mailslot_reader *r, mailslot__rx *rx,
+    unsigned n);
 
 /* The FIFO reached its limits (lock held). */
 int mailslot__reader_full(const struct mailslot_reader *r);
@@ -93,13 +97,11 @@ ssize_t mailslot__reader_recv(struct mailslot_reader *r, void *buf,
 int mailslot__reader_queue(struct mailslot_reader *r, const unsigned char *p,
     size_t n, size_t skip);
 /*
- * Move pending datagrams from the socket into the FIFO (lock held), until
- * the socket is empty or the FIFO full.  Does nothing while a read sleeps
- * in recv() on the socket (direct_wait).
+ * Move pending datagrams from the socket into the FIFO (lock held;
+ * drainer.c), until the socket is empty or the FIFO full.  Does nothing
+ * while a read sleeps in recv() on the socket (direct_wait).
  */
 void mailslot__reader_drain(struct mailslot_reader *r);
-/* Swallow the doorbell's rings (lock held): one wake-up serves them all. */
-void mailslot__reader_clear_bell(struct mailslot_reader *r);
 /* The eventfd and the epoll set, made when first needed (lock held). */
 int mailslot__reader_events(struct mailslot_reader *r);
 

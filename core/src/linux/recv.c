@@ -1,6 +1,6 @@
 /*
  * What arrives on a reader's socket: datagrams, received one at a time or
- * in batches (read.c and the drain thread in reader.c), and at the front
+ * in batches (read.c and the drain thread in drainer.c), and at the front
  * of those the relay sends, the origin header that says where a remote
  * message came from (sink.c writes it).  The reader believes the header
  * only when the sender's address is the relay's socket in the slot

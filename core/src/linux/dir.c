@@ -33,45 +33,41 @@ mailslot__dir_is_owners(const char *path, uid_t owner)
            (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
-static int
-check_dir(const char *dir)
-{
-    int rc = mailslot__dir_is_owners(dir, geteuid());
-
-    if (rc < 0)
-        return mailslot__os_fail(errno);
-    return rc ? 0 : MAILSLOT_EUNSAFE;
-}
-
 /*
  * $MAILSLOT_DIR; else $XDG_RUNTIME_DIR/mailslot; else the runtime
  * directory /run/user/<uid>/mailslot when it exists (a session without
  * the variable, say under sudo or cron, still meets the same slots); else
  * /tmp/mailslot-<uid>, which another user could have made first (then
- * check_dir() refuses it and mailslot_error_detail() says so).
+ * mailslot__slot_dir() refuses it and mailslot_error_detail() says so).
  */
 static int
-pick_dir(char *dir, size_t cap)
+pick_dir_as(uid_t uid, char *dir, size_t cap)
 {
     const char *env = getenv("MAILSLOT_DIR");
     char run[64];
     int n;
 
-    snprintf(run, sizeof run, "/run/user/%lu", (unsigned long)geteuid());
+    snprintf(run, sizeof run, "/run/user/%lu", (unsigned long)uid);
     if (env != NULL && env[0] != '\0')
         n = snprintf(dir, cap, "%s", env);
     else if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && env[0] == '/')
         n = snprintf(dir, cap, "%s/mailslot", env);
-    else if (mailslot__dir_is_owners(run, geteuid()) == 1)
+    else if (mailslot__dir_is_owners(run, uid) == 1)
         n = snprintf(dir, cap, "%s/mailslot", run);
     else
-        n = snprintf(dir, cap, "/tmp/mailslot-%lu", (unsigned long)geteuid());
+        n = snprintf(dir, cap, "/tmp/mailslot-%lu", (unsigned long)uid);
     if (n < 0 || (size_t)n >= cap)
         return MAILSLOT_EINVAL;
     /* A trailing slash would only make the socket paths longer. */
     while (n > 1 && dir[n - 1] == '/')
         dir[--n] = '\0';
     return 0;
+}
+
+static int
+pick_dir(char *dir, size_t cap)
+{
+    return pick_dir_as(geteuid(), dir, cap);
 }
 
 /* "user NAME (uid N)", or "uid N" for a uid without a name. */
@@ -126,16 +122,93 @@ mailslot__plat_error_detail(int code, char *buf, size_t cap)
     return n < 0 ? 0 : (size_t)n;
 }
 
+/*
+ * The directory last found good, and what it was found from (the
+ * variables pick_dir() reads, and the user): a slot's life looks it up
+ * at create and at every writer's open, and checking it each time cost
+ * three system calls of about forty.  Only its owner (or root) can
+ * change a directory that passed the check; one that was removed since
+ * is noticed by the caller (ENOENT) and forgotten
+ * (mailslot__slot_dir_forget()).  Guarded by a flag taken without
+ * waiting, never a mutex, so that a child forked while another thread
+ * held it cannot hang: whoever does not get it does without the memo.
+ */
+#define KNOWN_ENV 512
+static int known_busy;
+static struct {
+    int valid;
+    uid_t uid;
+    char env[2][KNOWN_ENV];
+    char dir[sizeof(((mailslot__slot_paths *)0)->dir)];
+} known;
+
+/* Copy V (NULL: "") into OUT when it fits: 1, else 0. */
+static int
+env_key(const char *v, char *out)
+{
+    size_t n = v != NULL ? strlen(v) : 0;
+
+    if (n >= KNOWN_ENV)
+        return 0;
+    memcpy(out, v != NULL ? v : "", n + 1);
+    return 1;
+}
+
+static int
+known_take(void)
+{
+    return __atomic_exchange_n(&known_busy, 1, __ATOMIC_ACQUIRE) == 0;
+}
+
+static void
+known_give(void)
+{
+    __atomic_store_n(&known_busy, 0, __ATOMIC_RELEASE);
+}
+
+void
+mailslot__slot_dir_forget(void)
+{
+    __atomic_store_n(&known.valid, 0, __ATOMIC_RELEASE);
+}
+
 int
 mailslot__slot_dir(int create, char *dir, size_t cap)
 {
-    int rc = pick_dir(dir, cap);
+    char env[2][KNOWN_ENV];
+    uid_t uid = geteuid();
+    int keyed = env_key(getenv("MAILSLOT_DIR"), env[0]) &&
+                env_key(getenv("XDG_RUNTIME_DIR"), env[1]);
+    int rc;
 
+    if (keyed && known_take()) {
+        if (__atomic_load_n(&known.valid, __ATOMIC_ACQUIRE) &&
+            known.uid == uid && strcmp(known.env[0], env[0]) == 0 &&
+            strcmp(known.env[1], env[1]) == 0 && strlen(known.dir) < cap) {
+            memcpy(dir, known.dir, strlen(known.dir) + 1);
+            known_give();
+            return 0;
+        }
+        known_give();
+    }
+    rc = pick_dir_as(uid, dir, cap);
     if (rc != 0)
         return rc;
     if (create && mkdir(dir, 0700) != 0 && errno != EEXIST)
         return mailslot__os_fail(errno);
-    return check_dir(dir);
+    rc = mailslot__dir_is_owners(dir, uid);
+    if (rc < 0)
+        return mailslot__os_fail(errno);
+    if (rc == 0)
+        return MAILSLOT_EUNSAFE;
+    if (keyed && strlen(dir) < sizeof known.dir && known_take()) {
+        known.uid = uid;
+        memcpy(known.env, env, sizeof known.env);
+        memcpy(known.dir, dir, strlen(dir) + 1);
+        __atomic_store_n(&known.valid, 1, __ATOMIC_RELEASE);
+        known_give();
+    }
+    return 0;
 }
 
 /* Two independent 64-bit FNV-1a variants make a 128-bit file name. */
@@ -230,9 +303,10 @@ mailslot__info_read(int fd, uint32_t *max_size, char *display, size_t cap)
 }
 
 int
-mailslot__open_regular(int dirfd, const char *file, int flags, mode_t mode)
+mailslot__open_regular(int dirfd, const char *file, int flags, mode_t mode,
+    struct stat *stp)
 {
-    struct stat st;
+    struct stat own, *st = stp != NULL ? stp : &own;
     int fd = openat(dirfd, file,
         flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
 
@@ -242,13 +316,13 @@ mailslot__open_regular(int dirfd, const char *file, int flags, mode_t mode)
             errno = MAILSLOT__ENOTREG;
         return -1;
     }
-    if (fstat(fd, &st) != 0) {
+    if (fstat(fd, st) != 0) {
         int err = errno;
         close(fd);
         errno = err;
         return -1;
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (!S_ISREG(st->st_mode)) {
         close(fd);
         errno = MAILSLOT__ENOTREG;
         return -1;
@@ -257,11 +331,11 @@ mailslot__open_regular(int dirfd, const char *file, int flags, mode_t mode)
 }
 
 int
-mailslot__lock_file(const char *path, int *fd)
+mailslot__lock_file(const char *path, int *fd, struct stat *st)
 {
     int rc;
 
-    *fd = mailslot__open_regular(AT_FDCWD, path, O_RDWR | O_CREAT, 0600);
+    *fd = mailslot__open_regular(AT_FDCWD, path, O_RDWR | O_CREAT, 0600, st);
     /* Something planted in our directory under the file's name. */
     if (*fd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG))
         return mailslot__err(MAILSLOT_EUNSAFE, errno);

@@ -2,14 +2,13 @@
  * Draining a reader's socket into its FIFO, and the drain thread that
  * does it: one per process, for every reader in it (reader.c says what it
  * does for one).  An idle slot costs no thread: the thread
- * sleeps in epoll_wait() on every reader's doorbell, serves the reader
- * whose doorbell rang, and exits LINGER_MS after the last reader closed
- * (one timed wait, not a periodic one), so that a program that makes and
- * closes slots one after another does not start a thread for each; the
- * next reader starts it again.  When the library is unloaded (a Lua
- * state that closes unloads its C modules) or the process exits, a
- * thread with no reader left is stopped and joined first, so it never
- * runs code that is gone.
+ * sleeps in epoll_wait() on every reader's doorbell and serves the reader
+ * whose doorbell rang.  The first reader starts it; it stays, asleep,
+ * when the last one closes, so that a program that makes and closes slots
+ * one after another neither starts a thread for each nor wakes it at each
+ * close.  When the library is unloaded (a Lua state that closes unloads
+ * its C modules) or the process exits, a thread with no reader left is
+ * stopped and joined first, so it never runs code that is gone.
  *
  * Who touches what.  dm guards the registry, the epoll set and whether the
  * thread runs.  The thread holds dm while it serves a reader, and a
@@ -41,7 +40,6 @@
 
 #define DRAINER_STACK (64u * 1024u)
 #define DRAINER_EVENTS 32
-#define LINGER_MS 2000
 /* The event of the stop eventfd (no reader has this index). */
 #define STOP_EVENT UINT64_MAX
 
@@ -54,7 +52,7 @@ struct entry {
 static pthread_mutex_t dm = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static int ep = -1;        /* the epoll set of doorbells */
-static int stop_fd = -1;   /* tells the thread to look at `readers` */
+static int stop_fd = -1;   /* tells the thread to stop (unload) */
 static int running;        /* the thread runs (or is about to exit) */
 static int stopping;       /* unload: the thread must exit now */
 static int joinable;       /* a thread was started and not yet joined */
@@ -218,11 +216,11 @@ drainer_main(void *arg)
 {
     struct epoll_event evs[DRAINER_EVENTS];
     uint64_t v;
-    int n, i, idle = 0;
+    int n, i;
 
     (void)arg;
     for (;;) {
-        n = epoll_wait(ep, evs, DRAINER_EVENTS, idle ? LINGER_MS : -1);
+        n = epoll_wait(ep, evs, DRAINER_EVENTS, -1);
         if (n < 0)
             n = errno == EINTR ? -1 : 0;
         pthread_mutex_lock(&dm);
@@ -238,13 +236,12 @@ drainer_main(void *arg)
             if (r != NULL)
                 serve(r);
         }
-        /* Quiet for LINGER_MS with no reader, or unloading: exit. */
-        if (stopping || (readers == 0 && idle && n == 0)) {
+        /* Unloading: exit. */
+        if (stopping) {
             running = 0;
             pthread_mutex_unlock(&dm);
             return NULL;
         }
-        idle = readers == 0;
         pthread_mutex_unlock(&dm);
     }
 }
@@ -416,7 +413,6 @@ mailslot__drainer_add(struct mailslot_reader *r)
 void
 mailslot__drainer_remove(struct mailslot_reader *r)
 {
-    uint64_t one = 1;
     uint32_t idx = r->drain_idx;
 
     pthread_mutex_lock(&dm);
@@ -424,10 +420,6 @@ mailslot__drainer_remove(struct mailslot_reader *r)
         epoll_ctl(ep, EPOLL_CTL_DEL, r->bell, NULL);
         release_index(idx);
         readers--;
-        /* The last one: let the thread see it and exit. */
-        if (readers == 0 && running &&
-            write(stop_fd, &one, sizeof one) != sizeof one)
-            (void)0; /* the counter is full: the thread is awake anyway */
     }
     pthread_mutex_unlock(&dm);
 }

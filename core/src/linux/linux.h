@@ -33,6 +33,9 @@ typedef struct mailslot__slot_paths {
  * or writable by group or others (MAILSLOT_EUNSAFE).  DIR gets the path.
  */
 int mailslot__slot_dir(int create, char *dir, size_t cap);
+/* The directory is checked once per process (and user and variables);
+ * after an ENOENT in it, forget that so the next call checks again. */
+void mailslot__slot_dir_forget(void);
 
 /* Whether PATH is a real directory (not a symlink) owned by OWNER that
  * nobody else may write: 1 or 0, or -1 with errno when lstat() fails. */
@@ -78,20 +81,22 @@ int mailslot__shared_grant(const mailslot__slot_paths *paths, int access,
  * Open FILE in the slot directory (relative to DIRFD, or AT_FDCWD for a
  * path) with FLAGS, as every file there is opened: never through a
  * symlink, never blocking on a FIFO or a device, and only if it is a
- * regular file.  Returns the descriptor (close-on-exec), or -1 with errno
- * set: ELOOP for a symlink, MAILSLOT__ENOTREG for any other non-regular
- * file.
+ * regular file.  Returns the descriptor (close-on-exec), and its fstat()
+ * in *ST unless ST is NULL, or -1 with errno set: ELOOP for a symlink,
+ * MAILSLOT__ENOTREG for any other non-regular file.
  */
 #define MAILSLOT__ENOTREG ENODEV
+struct stat;
 int mailslot__open_regular(int dirfd, const char *file, int flags,
-    mode_t mode);
+    mode_t mode, struct stat *st);
 /*
- * Create or open the file PATH as mailslot__open_regular() does and take
- * its exclusive lock without waiting: 0 with *FD the locked file, or
- * MAILSLOT_EEXISTS (another process holds it), MAILSLOT_EUNSAFE (not a
- * regular file) or another error, with *FD -1.
+ * Create or open the file PATH as mailslot__open_regular() does (*ST, if
+ * not NULL, gets its fstat() from before the lock) and take its exclusive
+ * lock without waiting: 0 with *FD the locked file, or MAILSLOT_EEXISTS
+ * (another process holds it), MAILSLOT_EUNSAFE (not a regular file) or
+ * another error, with *FD -1.
  */
-int mailslot__lock_file(const char *path, int *fd);
+int mailslot__lock_file(const char *path, int *fd, struct stat *st);
 
 /* The content of a slot's info file, written by its reader. */
 int mailslot__info_format(char *buf, size_t cap, uint32_t max_size,

@@ -24,7 +24,7 @@ add_if_live(int dirfd, const char *file, char **buf, size_t *len,
     size_t dl;
     int rc;
     char *nb;
-    int fd = mailslot__open_regular(dirfd, file, O_RDONLY, 0);
+    int fd = mailslot__open_regular(dirfd, file, O_RDONLY, 0, NULL);
 
     if (fd < 0)
         return 0;

@@ -81,10 +81,11 @@
  *     (DRAIN_FULL); during DIRECT_WAIT the sleeping read receives, which
  *     makes room, and a writer still waiting rings again one slice later,
  *     by when that read has returned.
- *  6. close() sets closed under the lock, shuts the socket down (which
- *     ends DIRECT_WAIT, POLL_WAIT and a writer's send()), waits for busy
- *     to reach 0, then leaves the drain thread's registry, after which
- *     the thread never touches the reader (drainer.c).
+ *  6. close() sets closed under the lock, shuts the socket down if a
+ *     call is in progress (which ends DIRECT_WAIT and POLL_WAIT), waits
+ *     for busy to reach 0, then leaves the drain thread's registry, after
+ *     which the thread never touches the reader (drainer.c), and closes
+ *     the socket, which ends every writer's send() with "closed".
  *
  * Which of these mechanisms pay for themselves, and by how much, is
  * measured in bench/notes.md ("What each mechanism is worth"); each keeps
@@ -172,7 +173,8 @@ mailslot__reader_signal(struct mailslot_reader *r)
 {
     uint64_t one = 1;
 
-    if (!r->ev_set && (r->fd_out || r->waiting > 0 || r->life.closed) &&
+    if (!r->ev_set && r->evfd >= 0 &&
+        (r->fd_out || r->waiting > 0 || r->life.closed) &&
         write(r->evfd, &one, sizeof one) == sizeof one)
         r->ev_set = 1;
 }
@@ -202,19 +204,6 @@ mailslot__reader_recv(struct mailslot_reader *r, void *buf, size_t cap,
         MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, flags, skip);
 }
 
-/* Whether FD is the regular file at PATH (not one unlinked meanwhile);
- * *SIZE gets its size. */
-static int
-is_file_at(int fd, const char *path, off_t *size)
-{
-    struct stat a, b;
-
-    if (fstat(fd, &a) != 0 || lstat(path, &b) != 0)
-        return 0;
-    *size = a.st_size;
-    return S_ISREG(b.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 /*
  * Take the name: lock the info file, then describe the slot in it.  A
  * reader that closes removes the file while it still holds the lock, so a
@@ -226,14 +215,15 @@ static int
 claim_name(struct mailslot_reader *r)
 {
     char info[MAILSLOT__NAME_MAX + 64];
-    off_t size = 0;
+    struct stat held, at;
     int n, rc, tries;
 
     for (tries = 0;; tries++) {
-        rc = mailslot__lock_file(r->paths.info, &r->lockfd);
+        rc = mailslot__lock_file(r->paths.info, &r->lockfd, &held);
         if (rc != 0)
             return rc;
-        if (is_file_at(r->lockfd, r->paths.info, &size))
+        if (lstat(r->paths.info, &at) == 0 && S_ISREG(at.st_mode) &&
+            at.st_dev == held.st_dev && at.st_ino == held.st_ino)
             break;
         close(r->lockfd);
         r->lockfd = -1;
@@ -243,29 +233,38 @@ claim_name(struct mailslot_reader *r)
     n = mailslot__info_format(info, sizeof info, r->max_size, r->display);
     if (n < 0)
         return n;
-    /* A new file is empty; one a dead reader left is cut first. */
-    if ((size > 0 && ftruncate(r->lockfd, 0) != 0) ||
+    /* A new file is empty; one a dead reader left is cut first (its size
+     * from before the lock: the file's owner then had it, and one that
+     * wrote later and died left a file only longer, whose tail after our
+     * lines is never read). */
+    if ((held.st_size > 0 && ftruncate(r->lockfd, 0) != 0) ||
         pwrite(r->lockfd, info, (size_t)n, 0) != n)
         return mailslot__os_fail(errno);
     return 0;
 }
 
-/* Bind a datagram socket at PATH, replacing a file left by a dead reader. */
+/*
+ * Bind a datagram socket at PATH.  The caller owns the name (claim_name()),
+ * so a file already there was left by a dead reader: it is replaced.
+ */
 static int
 bind_at(const char *path, int flags, int *fd)
 {
     struct sockaddr_un sa;
+    int tries;
 
-    if (unlink(path) != 0 && errno != ENOENT)
-        return mailslot__os_fail(errno);
     *fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | flags, 0);
     if (*fd < 0)
         return mailslot__os_fail(errno);
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
     memcpy(sa.sun_path, path, strlen(path) + 1);
-    if (bind(*fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-        return mailslot__os_fail(errno);
+    for (tries = 0; bind(*fd, (struct sockaddr *)&sa, sizeof sa) != 0;
+         tries++) {
+        if (errno != EADDRINUSE || tries > 0 ||
+            (unlink(path) != 0 && errno != ENOENT))
+            return mailslot__os_fail(errno);
+    }
     return 0;
 }
 
@@ -426,12 +425,18 @@ mailslot__plat_create(const mailslot__name *name,
     /* A slot others may write to lives in the shared directory. */
     if (access == MAILSLOT__ACCESS_USER) {
         rc = mailslot__slot_paths_for(name, 1, &r->paths);
+        if (rc == 0 && mailslot__code(rc = claim_name(r)) ==
+                MAILSLOT_ENOTFOUND) {
+            /* The directory was removed since it was checked. */
+            mailslot__slot_dir_forget();
+            rc = mailslot__slot_paths_for(name, 1, &r->paths);
+        }
     } else {
         rc = mailslot__shared_own_dir(r->paths.dir, sizeof r->paths.dir);
         if (rc == 0)
             rc = mailslot__slot_paths_in(r->paths.dir, name, &r->paths);
     }
-    if (rc == 0)
+    if (rc == 0 && r->lockfd < 0)
         rc = claim_name(r);
     if (rc == 0)
         rc = bind_sockets(r);
@@ -465,9 +470,11 @@ mailslot__plat_reader_close(mailslot_reader *r)
     unlink(r->paths.info);
     close(r->lockfd);
     r->lockfd = -1;
-    /* Wake blocked writers, reads and event loops (the drain thread is
-     * told below, without waking it). */
-    shutdown(r->sock, SHUT_RDWR);
+    /* Wake this process's reads and event loops (the drain thread is
+     * told below, without waking it).  Writers, in any process, are woken
+     * by the socket's close() below. */
+    if (r->life.busy > 0)
+        shutdown(r->sock, SHUT_RDWR);
     mailslot__reader_signal(r);
     while (r->life.busy > 0)
         pthread_cond_wait(&r->idle_cv, &r->mu);

@@ -55,7 +55,7 @@ lock_relay(struct mailslot__sink *s)
     char path[sizeof s->dir + 16];
 
     snprintf(path, sizeof path, "%s/" MAILSLOT__RELAY_LOCK, s->dir);
-    return mailslot__lock_file(path, &s->lockfd);
+    return mailslot__lock_file(path, &s->lockfd, NULL);
 }
 
 int

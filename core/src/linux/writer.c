@@ -71,7 +71,7 @@ mailslot__reader_max_size(const char *path)
 {
     char display[MAILSLOT__NAME_MAX + 1];
     uint32_t max = 0;
-    int fd = mailslot__open_regular(AT_FDCWD, path, O_RDONLY, 0), rc;
+    int fd = mailslot__open_regular(AT_FDCWD, path, O_RDONLY, 0, NULL), rc;
 
     if (fd < 0)
         return 0;

@@ -163,12 +163,12 @@ def cases(cfg, langs):
 
 def scale_slots(cfg):
     """cfg["scale"] slots, or as many as the open-file limit allows with
-    3 descriptors per slot (c_bench raises its soft limit to the hard one;
+    one descriptor per slot (c_bench raises its soft limit to the hard one;
     the report says when the limit set the count)."""
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     if hard == resource.RLIM_INFINITY:
         return cfg["scale"]
-    return max(1, min(cfg["scale"], (hard - 64) // 3))
+    return max(1, min(cfg["scale"], hard - 64))
 
 
 def tmpfs_dir():

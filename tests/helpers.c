@@ -36,12 +36,16 @@ unique_name(const char *tag)
     return out;
 }
 
+/* The process that made it: a forked child that calls exit() must not
+ * remove its parent's directory. */
+static pid_t private_dir_owner;
+
 static void
 remove_private_dir(void)
 {
     char cmd[300];
 
-    if (private_dir_path[0] != '\0') {
+    if (private_dir_path[0] != '\0' && getpid() == private_dir_owner) {
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", private_dir_path);
         if (system(cmd) != 0)
             fprintf(stderr, "could not remove %s\n", private_dir_path);
@@ -60,6 +64,7 @@ use_private_dir(void)
         exit(2);
     }
     setenv("MAILSLOT_DIR", private_dir_path, 1);
+    private_dir_owner = getpid();
     atexit(remove_private_dir);
 }
 

@@ -116,26 +116,67 @@ test_planted_files(void)
     mailslot_reader_free(r);
 }
 
-/* The number of entries in DIR, "." and ".." aside. */
+/* The number of entries in DIR, "." and ".." aside, and the directory's
+ * names.lock and this process's doorbell ("bell.<pid>") too. */
 static int
 count_files(const char *dir)
 {
-    char pattern[320];
+    char pattern[320], mine[64];
+    const char *base;
     glob_t g;
-    int n;
+    int n = 0;
+    size_t i;
 
     snprintf(pattern, sizeof pattern, "%s/*", dir);
+    snprintf(mine, sizeof mine, "bell.%ld", (long)getpid());
     if (glob(pattern, 0, NULL, &g) != 0)
         return 0;
-    n = (int)g.gl_pathc;
+    for (i = 0; i < g.gl_pathc; i++) {
+        base = strrchr(g.gl_pathv[i], '/') + 1;
+        n += strcmp(base, "names.lock") != 0 && strcmp(base, mine) != 0;
+    }
     globfree(&g);
     return n;
+}
+
+/* In a child process: create slot NAME in DIR, then end with exit()
+ * (CLEAN) or _exit(), as a crash would, without closing it. */
+static void
+child_reader(const char *dir, const char *name, int clean)
+{
+    pid_t pid = fork();
+    int status = -1;
+
+    if (pid == 0) {
+        mailslot_reader *r = NULL;
+
+        setenv("MAILSLOT_DIR", dir, 1);
+        int rc = mailslot_create(name, NULL, &r);
+
+        if (rc != 0) {
+            fprintf(stderr, "child: create %s: %s\n", name,
+                mailslot_errname(rc));
+            _exit(2);
+        }
+        if (clean) {
+            mailslot_reader_free(r);
+            exit(0);
+        }
+        _exit(0);
+    }
+    CHECK(pid > 0);
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 /*
  * The slot directory holds only live slots' files: create and close leave
  * nothing behind (a small tmpfs under $XDG_RUNTIME_DIR fills up otherwise),
- * and a name closed is free again at once.
+ * and a name closed is free again at once.  Besides the slots' files
+ * there is the directory's names.lock, and one doorbell per process that
+ * reads there, removed when it exits.  What a crashed process left is
+ * removed by the next one: its doorbell when that one makes its own, a
+ * slot's files when the name is taken again.
  */
 static void
 test_no_files_left(void)
@@ -149,7 +190,7 @@ test_no_files_left(void)
         snprintf(name, sizeof name, "sec\\cycle%d", i % 150);
         ok += mailslot_create(name, NULL, &r) == 0;
         if (i % 50 == 0)
-            CHECK_EQ(count_files(dir), 3); /* .sock, .bell, .info */
+            CHECK_EQ(count_files(dir), 2); /* .sock, .info */
         mailslot_reader_free(r);
         r = NULL;
     }
@@ -161,6 +202,18 @@ test_no_files_left(void)
     mailslot_reader_free(r);
     CHECK_EQ(mailslot_create("sec\\kept", NULL, &again), 0);
     mailslot_reader_free(again);
+    CHECK_EQ(count_files(dir), 0);
+
+    /* Another process: its doorbell goes when it exits. */
+    set_dir("procs", dir, sizeof dir);
+    child_reader(dir, "sec\\child", 1);
+    CHECK_EQ(count_files(dir), 0);
+    /* A crash leaves its doorbell and the slot's two files... */
+    child_reader(dir, "sec\\crash", 0);
+    CHECK_EQ(count_files(dir), 3);
+    /* ...the next process's doorbell sweeps the dead one's away, and
+     * taking the name again replaces its files. */
+    child_reader(dir, "sec\\crash", 1);
     CHECK_EQ(count_files(dir), 0);
 }
 

@@ -11,9 +11,14 @@
  *                         bounded FIFO of datagrams, QLEN of them
  *                         (net.unix.max_dgram_qlen)
  *   q                     the reader's FIFO, r->q; LIMIT is r->limit_msgs
- *   bell                  the doorbell socket's queue, r->bell: how many
- *                         rings it holds, BELL_QLEN at most (a ring sent to
- *                         a full doorbell is dropped: MSG_DONTWAIT)
+ *   bell                  this reader's rings waiting in its process's
+ *                         doorbell (drainer.c): BELL_QLEN at most; a ring
+ *                         sent to a full doorbell is dropped
+ *                         (MSG_DONTWAIT).  Other readers' rings in the
+ *                         same doorbell are left out: the thread takes
+ *                         them in the same wake-up, and one that crowds
+ *                         out this reader's ring only drops it as a full
+ *                         doorbell does here, until the next slice
  *   mu                    r->mu; LOCKED / DRAIN_MAY_LOCK take it
  *   mu_want               a read waits for r->mu (see LOCKED below)
  *   drain_waiting         r->drain_waiting (DRAIN_FULL: take() drains
@@ -33,7 +38,8 @@
  *                         epoll_wait() (DRAIN_ASLEEP), serve() the rest
  *                         (DRAIN_MOVING, then DRAIN_FULL if the FIFO is
  *                         at its limits)
- *   CLEAR_BELL            clear_bell()
+ *   TAKE_RINGS            take_rings(): every waiting ring, before the
+ *                         reader's lock and its socket
  *   inline reader_drain   mailslot__reader_drain() with drain_one()
  *   READER_SIGNAL         mailslot__reader_signal()
  *   proctype reader       a thread calling mailslot_read() in a loop,
@@ -324,14 +330,13 @@ inline reader_drain()
     }
 }
 
-/* clear_bell() swallows every ring (lock held). */
-#define CLEAR_BELL bell = 0
+/* take_rings() takes every ring waiting (dm held, not r->mu). */
+#define TAKE_RINGS bell = 0
 
-/* DRAIN_MOVING: swallow the rings, then drain; mutant 1 leaves the socket
- * alone while the FIFO is empty. */
+/* DRAIN_MOVING: drain; mutant 1 leaves the socket alone while the FIFO is
+ * empty. */
 inline drain_moving()
 {
-    atomic { CLEAR_BELL };
 #if MUTANT == 1
     if
     :: len(q) == 0 -> skip
@@ -349,8 +354,10 @@ proctype drain_main()
     do
     :: true ->
 end_poll:
-       /* DRAIN_ASLEEP: epoll_wait() on the doorbell, then the mutex */
-       atomic { bell > 0 && DRAIN_MAY_LOCK -> mu = 1 };
+       /* DRAIN_ASLEEP: epoll_wait() on the doorbell and take the rings,
+        * then serve(): the mutex */
+       atomic { bell > 0 -> TAKE_RINGS };
+       atomic { DRAIN_MAY_LOCK -> mu = 1 };
        drain_moving();
        atomic {
            if

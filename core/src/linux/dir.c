@@ -1,12 +1,14 @@
 /*
  * The slot directory and the names of the files in it.
  *
- * Each slot has three files: "<hash>.sock", the reader's datagram socket;
- * "<hash>.bell", a second socket writers ring when the first is full (see
- * reader.c); and "<hash>.info", which the reader keeps locked (flock) for
- * its lifetime and which holds its max message size and display name.  The lock is what
- * owns the name: the kernel drops it when the reader dies, so a crashed
- * reader's name can be taken again at once.
+ * Each slot has two files: "<hash>.sock", the reader's datagram socket,
+ * and "<hash>.info", its info (info.c): max message size, display name,
+ * and where the reader's process has its doorbell.  Binding the socket
+ * is what owns the name: bind() fails while the file is there, and a
+ * socket whose process died refuses connections, so a crashed reader's
+ * name is taken again by the next create (reader.c, claim()).  Each
+ * process that reads has one doorbell per directory, "bell.<pid>", a
+ * socket writers ring when a slot's kernel queue is full (drainer.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "mailslot.h"
@@ -247,7 +251,6 @@ mailslot__slot_paths_in(const char *dir, const mailslot__name *name,
     if (n < 0 || (size_t)n >= sizeof out->sock)
         return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
     snprintf(out->info, sizeof out->info, "%.*s.info", n - 5, out->sock);
-    snprintf(out->bell, sizeof out->bell, "%.*s.bell", n - 5, out->sock);
     /* The relay's path is never longer than a slot's socket path. */
     if (strlen(out->dir) + sizeof MAILSLOT__RELAY_SOCK + 1 >
         sizeof out->relay)
@@ -265,41 +268,6 @@ mailslot__slot_paths_for(const mailslot__name *name, int create,
     int rc = mailslot__slot_dir(create, out->dir, sizeof out->dir);
 
     return rc != 0 ? rc : mailslot__slot_paths_in(out->dir, name, out);
-}
-
-int
-mailslot__info_format(char *buf, size_t cap, uint32_t max_size,
-    const char *display)
-{
-    int n = snprintf(buf, cap, "mailslot 1\nmax %lu\nname %s\n",
-        (unsigned long)max_size, display);
-
-    return (n < 0 || (size_t)n >= cap) ? MAILSLOT_EINVAL : n;
-}
-
-int
-mailslot__info_read(int fd, uint32_t *max_size, char *display, size_t cap)
-{
-    char buf[MAILSLOT__NAME_MAX + 64];
-    unsigned long max;
-    const char *name, *end;
-    int used = 0;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    size_t len = n > 0 ? (size_t)n : 0;
-
-    buf[len] = '\0';
-    if (len == 0 || buf[len - 1] != '\n' ||
-        sscanf(buf, "mailslot 1\nmax %lu\nname %n", &max, &used) != 1 ||
-        used == 0)
-        return MAILSLOT_EOS;
-    name = buf + used;
-    end = memchr(name, '\n', len - (size_t)used);
-    if (end == NULL || (size_t)(end - name) >= cap)
-        return MAILSLOT_EOS;
-    memcpy(display, name, (size_t)(end - name));
-    display[end - name] = '\0';
-    *max_size = (uint32_t)max;
-    return 0;
 }
 
 int
@@ -347,5 +315,64 @@ mailslot__lock_file(const char *path, int *fd, struct stat *st)
                               : mailslot__os_fail(errno);
     close(*fd);
     *fd = -1;
+    return rc;
+}
+
+int
+mailslot__names_lock(const char *dir, int *fd)
+{
+    char path[sizeof(((mailslot__slot_paths *)0)->dir) + 16];
+    int n = snprintf(path, sizeof path, "%s/names.lock", dir);
+
+    if (n < 0 || (size_t)n >= sizeof path)
+        return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
+    *fd = mailslot__open_regular(AT_FDCWD, path, O_RDWR | O_CREAT, 0600,
+        NULL);
+    if (*fd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG))
+        return mailslot__err(MAILSLOT_EUNSAFE, errno);
+    if (*fd < 0)
+        return mailslot__os_fail(errno);
+    while (flock(*fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            int err = errno;
+
+            close(*fd);
+            *fd = -1;
+            return mailslot__os_fail(err);
+        }
+    }
+    return 0;
+}
+
+int
+mailslot__socket_live(int probe, const char *path)
+{
+    struct sockaddr_un sa;
+    int fd = probe, rc, n;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    n = snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    if (n < 0 || (size_t)n >= sizeof sa.sun_path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (fd < 0 && (fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+        return -1;
+    /* A datagram socket may connect again and again; connecting says
+     * whether anyone is bound there, and sends nothing. */
+    rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+    if (rc == 0)
+        rc = 1;
+    else if (errno == ECONNREFUSED || errno == ENOENT)
+        rc = 0;
+    else
+        rc = -1;
+    if (fd != probe) {
+        int err = errno;
+
+        close(fd);
+        errno = err;
+    }
     return rc;
 }

@@ -1,35 +1,45 @@
 /*
  * Draining a reader's socket into its FIFO, and the drain thread that
  * does it: one per process, for every reader in it (reader.c says what it
- * does for one).  An idle slot costs no thread: the thread
- * sleeps in epoll_wait() on every reader's doorbell and serves the reader
- * whose doorbell rang.  The first reader starts it; it stays, asleep,
+ * does for one).  An idle slot costs no thread and no descriptor: the
+ * process has one doorbell per slot directory, a datagram socket
+ * "bell.<pid>" there, and a writer that finds a slot's kernel queue full
+ * sends it a ring, eight bytes that name the reader (its registry index
+ * and generation, published in the slot's info).  The thread sleeps in
+ * epoll_wait() on the doorbells, takes every waiting ring, and serves
+ * the readers they name.  The first reader starts it; it stays, asleep,
  * when the last one closes, so that a program that makes and closes slots
  * one after another neither starts a thread for each nor wakes it at each
  * close.  When the library is unloaded (a Lua state that closes unloads
  * its C modules) or the process exits, a thread with no reader left is
- * stopped and joined first, so it never runs code that is gone.
+ * stopped and joined first, so it never runs code that is gone, and the
+ * doorbells are removed.
  *
- * Who touches what.  dm guards the registry, the epoll set and whether the
- * thread runs.  The thread holds dm while it serves a reader, and a
- * closing reader leaves the registry under dm, so once
+ * Who touches what.  dm guards the registry, the doorbells, the epoll set
+ * and whether the thread runs.  The thread holds dm while it serves a
+ * reader, and a closing reader leaves the registry under dm, so once
  * mailslot__drainer_remove() returns the thread never touches that reader
  * again.  Lock order: dm, then a reader's r->mu; nobody takes dm while
- * holding r->mu.  An event names its reader by registry index and
- * generation, so an event fetched before its reader left finds nothing.
+ * holding r->mu.  A ring names its reader by registry index and
+ * generation, so a ring sent before its reader left finds nothing.
  *
- * Measured (bench/notes.md, "One drain thread per process"): a slot's
- * whole life (create, first write, read, close) cost a thread start and a
- * join each time before.
+ * Measured (bench/notes.md, "A slot's life"): a thread per reader cost a
+ * start and a join per slot, and a doorbell per slot a descriptor and six
+ * system calls.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "mailslot.h"
@@ -52,6 +62,15 @@ struct entry {
 static pthread_mutex_t dm = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static int ep = -1;        /* the epoll set of doorbells */
+/* This process's doorbells, one per slot directory it reads in (the
+ * epoll event of bells[i] is i). */
+static struct bell {
+    char dir[sizeof(((mailslot__slot_paths *)0)->dir)];
+    char path[sizeof(((mailslot__slot_paths *)0)->dir) + 32];
+    char file[32];
+    int fd;
+} *bells;
+static size_t nbells;
 static int stop_fd = -1;   /* tells the thread to stop (unload) */
 static int running;        /* the thread runs (or is about to exit) */
 static int stopping;       /* unload: the thread must exit now */
@@ -61,17 +80,19 @@ static size_t readers;     /* registered readers */
 static struct entry *table;
 static uint32_t table_len, free_head = UINT32_MAX;
 
+/* What a ring to the doorbell says: the reader's registry index and
+ * generation, so a ring sent before its reader left finds nothing. */
 static uint64_t
-event_of(uint32_t idx, uint32_t gen)
+ring_of(uint32_t idx, uint32_t gen)
 {
     return (uint64_t)gen << 32 | idx;
 }
 
-/* The reader an event names, if it is still registered (dm held). */
+/* The reader a ring names, if it is still registered (dm held). */
 static struct mailslot_reader *
-reader_of(uint64_t ev)
+reader_of(uint64_t ring)
 {
-    uint32_t idx = (uint32_t)ev, gen = (uint32_t)(ev >> 32);
+    uint32_t idx = (uint32_t)ring, gen = (uint32_t)(ring >> 32);
 
     if (idx >= table_len || table[idx].r == NULL || table[idx].gen != gen)
         return NULL;
@@ -184,25 +205,12 @@ mailslot__reader_drain(struct mailslot_reader *r)
         mailslot__reader_signal(r);
 }
 
-/* Swallow the doorbell's rings (lock held): one wake-up serves them all. */
-static void
-clear_bell(struct mailslot_reader *r)
-{
-    char c;
-
-    while (recv(r->bell, &c, sizeof c, MSG_DONTWAIT) >= 0)
-        ;
-}
-
-/* Serve one reader whose doorbell rang (dm held; takes r->mu). */
+/* Serve one reader whose ring came (dm held; takes r->mu). */
 static void
 serve(struct mailslot_reader *r)
 {
     pthread_mutex_lock(&r->mu);
     if (!r->life.closed) {
-        /* Rings first, then the socket: a ring that comes after this
-         * point wakes the thread again, so no full queue is missed. */
-        clear_bell(r);
         mailslot__reader_drain(r);
         /* DRAIN_FULL: take() drains once the FIFO is half empty. */
         if (mailslot__reader_full(r))
@@ -211,28 +219,54 @@ serve(struct mailslot_reader *r)
     pthread_mutex_unlock(&r->mu);
 }
 
+/*
+ * Take the rings waiting at doorbell FD (dm held) into RINGS, each reader
+ * once, up to RINGS_MAX; rings left over wake epoll_wait() again.  All of
+ * a wake-up's rings are taken before any socket is looked at, so a ring
+ * sent after that look is a new wake-up: none is missed (reader.c,
+ * invariant 5).
+ */
+#define RINGS_MAX 64
+static void
+take_rings(int fd, uint64_t *rings, int *n)
+{
+    uint64_t ring;
+    int i;
+
+    while (*n < RINGS_MAX &&
+           recv(fd, &ring, sizeof ring, MSG_DONTWAIT) == sizeof ring) {
+        for (i = 0; i < *n && rings[i] != ring; i++)
+            ;
+        if (i == *n)
+            rings[(*n)++] = ring;
+    }
+}
+
 static void *
 drainer_main(void *arg)
 {
     struct epoll_event evs[DRAINER_EVENTS];
-    uint64_t v;
-    int n, i;
+    uint64_t v, rings[RINGS_MAX];
+    int n, i, nrings;
 
     (void)arg;
     for (;;) {
         n = epoll_wait(ep, evs, DRAINER_EVENTS, -1);
         if (n < 0)
-            n = errno == EINTR ? -1 : 0;
+            n = 0;
         pthread_mutex_lock(&dm);
+        nrings = 0;
         for (i = 0; i < n; i++) {
-            struct mailslot_reader *r;
-
             if (evs[i].data.u64 == STOP_EVENT) {
                 if (read(stop_fd, &v, sizeof v) < 0)
                     v = 0;
-                continue;
+            } else if (evs[i].data.u64 < nbells) {
+                take_rings(bells[evs[i].data.u64].fd, rings, &nrings);
             }
-            r = reader_of(evs[i].data.u64);
+        }
+        for (i = 0; i < nrings; i++) {
+            struct mailslot_reader *r = reader_of(rings[i]);
+
             if (r != NULL)
                 serve(r);
         }
@@ -246,9 +280,10 @@ drainer_main(void *arg)
     }
 }
 
-/* A child process has no drain thread; it starts its own when it
- * creates a reader.  Readers it inherited are not served (their thread
- * was never copied). */
+/* A child process has no drain thread; it starts its own, with its own
+ * doorbells, when it creates a reader.  Readers it inherited are not
+ * served (their thread was never copied), and the parent's doorbells are
+ * the parent's: closed here, not removed. */
 static void
 prepare(void)
 {
@@ -264,10 +299,17 @@ parent(void)
 static void
 child(void)
 {
+    size_t i;
+
     if (ep >= 0)
         close(ep);
     if (stop_fd >= 0)
         close(stop_fd);
+    for (i = 0; i < nbells; i++)
+        close(bells[i].fd);
+    free(bells);
+    bells = NULL;
+    nbells = 0;
     ep = stop_fd = -1;
     running = joinable = stopping = 0;
     readers = 0;
@@ -310,6 +352,116 @@ make_set(void)
     return 0;
 }
 
+/*
+ * Remove the doorbells of processes that died in DIR (names lock held):
+ * files named "bell.*" that no socket is bound to.  Done once per
+ * process and directory, when its doorbell there is made, so a crashed
+ * process's doorbell does not stay for good.
+ */
+static void
+sweep_bells(const char *dir)
+{
+    char path[sizeof bells[0].path];
+    struct dirent *e;
+    DIR *d = opendir(dir);
+    int probe;
+
+    if (d == NULL)
+        return;
+    probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    while (probe >= 0 && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "bell.", 5) != 0 ||
+            (size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
+                sizeof path)
+            continue;
+        if (mailslot__socket_live(probe, path) == 0)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (probe >= 0)
+        close(probe);
+    closedir(d);
+}
+
+/* Bind this process's doorbell in DIR (names lock held): "bell.<pid>",
+ * or "bell.<pid>.<n>" if another pid namespace's process has that. */
+static int
+bind_bell(struct bell *b, const char *dir)
+{
+    struct sockaddr_un sa;
+    int n, i;
+
+    b->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (b->fd < 0)
+        return mailslot__os_fail(errno);
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    for (i = 0; i < 100; i++) {
+        if (i == 0)
+            snprintf(b->file, sizeof b->file, "bell.%ld", (long)getpid());
+        else
+            snprintf(b->file, sizeof b->file, "bell.%ld.%d", (long)getpid(),
+                i);
+        n = snprintf(b->path, sizeof b->path, "%s/%s", dir, b->file);
+        if (n < 0 || (size_t)n >= sizeof b->path ||
+            (size_t)n >= sizeof sa.sun_path)
+            return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
+        memcpy(sa.sun_path, b->path, (size_t)n + 1);
+        if (bind(b->fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+            /* Writers of a shared slot are other users: anyone who may
+             * enter the directory may ring (a ring only makes the thread
+             * look at that slot's socket). */
+            chmod(b->path, 0666);
+            return 0;
+        }
+        if (errno != EADDRINUSE)
+            return mailslot__os_fail(errno);
+    }
+    return mailslot__os_fail(EADDRINUSE);
+}
+
+/* This process's doorbell in DIR, made when missing (dm held): its index
+ * in bells, or an error. */
+static int
+bell_for(const char *dir)
+{
+    struct epoll_event ev;
+    struct bell *nb, b;
+    size_t i;
+    int lockfd, rc;
+
+    for (i = 0; i < nbells; i++)
+        if (strcmp(bells[i].dir, dir) == 0)
+            return (int)i;
+    memset(&b, 0, sizeof b);
+    if (strlen(dir) >= sizeof b.dir)
+        return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
+    memcpy(b.dir, dir, strlen(dir) + 1);
+    nb = realloc(bells, (nbells + 1) * sizeof *bells);
+    if (nb == NULL)
+        return mailslot__os_fail(ENOMEM);
+    bells = nb;
+    rc = mailslot__names_lock(dir, &lockfd);
+    if (rc != 0)
+        return rc;
+    sweep_bells(dir);
+    rc = bind_bell(&b, dir);
+    close(lockfd);
+    ev.events = EPOLLIN;
+    ev.data.u64 = nbells;
+    if (rc == 0 && epoll_ctl(ep, EPOLL_CTL_ADD, b.fd, &ev) != 0)
+        rc = mailslot__os_fail(errno);
+    if (rc != 0) {
+        if (b.fd >= 0) {
+            if (b.path[0] != '\0')
+                unlink(b.path);
+            close(b.fd);
+        }
+        return rc;
+    }
+    bells[nbells] = b;
+    return (int)nbells++;
+}
+
 /* Start the thread (dm held). */
 static int
 start(void)
@@ -339,7 +491,7 @@ start(void)
     return 0;
 }
 
-/* Free registry entry IDX; events that still name it find nothing
+/* Free registry entry IDX; rings that still name it find nothing
  * (dm held). */
 static void
 release_index(uint32_t idx)
@@ -377,34 +529,26 @@ take_index(void)
 }
 
 int
-mailslot__drainer_add(struct mailslot_reader *r)
+mailslot__drainer_add(struct mailslot_reader *r, mailslot__info *info)
 {
-    struct epoll_event ev;
-    uint32_t idx;
-    int rc;
+    uint32_t idx = UINT32_MAX;
+    int rc, bell = -1;
 
     pthread_once(&atfork_once, install_atfork);
     pthread_mutex_lock(&dm);
     rc = make_set();
+    if (rc == 0 && (bell = bell_for(r->paths.dir)) < 0)
+        rc = bell;
     if (rc == 0 && (idx = take_index()) == UINT32_MAX)
         rc = mailslot__os_fail(ENOMEM);
-    if (rc == 0) {
-        ev.events = EPOLLIN;
-        ev.data.u64 = event_of(idx, table[idx].gen);
-        if (epoll_ctl(ep, EPOLL_CTL_ADD, r->bell, &ev) != 0) {
-            rc = mailslot__os_fail(errno);
-            release_index(idx);
-        }
-    }
+    if (rc == 0 && !running && (rc = start()) != 0)
+        release_index(idx);
     if (rc == 0) {
         table[idx].r = r;
         r->drain_idx = idx;
         readers++;
-        if (!running && (rc = start()) != 0) {
-            epoll_ctl(ep, EPOLL_CTL_DEL, r->bell, NULL);
-            release_index(idx);
-            readers--;
-        }
+        info->ring = ring_of(idx, table[idx].gen);
+        memcpy(info->bell, bells[bell].file, sizeof info->bell);
     }
     pthread_mutex_unlock(&dm);
     return rc;
@@ -417,7 +561,6 @@ mailslot__drainer_remove(struct mailslot_reader *r)
 
     pthread_mutex_lock(&dm);
     if (idx < table_len && table[idx].r == r) {
-        epoll_ctl(ep, EPOLL_CTL_DEL, r->bell, NULL);
         release_index(idx);
         readers--;
     }
@@ -425,12 +568,15 @@ mailslot__drainer_remove(struct mailslot_reader *r)
 }
 
 /* Library unload or process exit: stop and join a thread that serves no
- * reader (one that still does is left to the process's end). */
+ * reader, and remove the process's doorbells (a thread that still
+ * serves a reader is left to the process's end, its doorbells to the
+ * next process's sweep). */
 __attribute__((destructor)) static void
 drainer_unload(void)
 {
     uint64_t one = 1;
     int join = 0;
+    size_t i;
 
     pthread_mutex_lock(&dm);
     if (joinable && readers == 0) {
@@ -445,4 +591,15 @@ drainer_unload(void)
     pthread_mutex_unlock(&dm);
     if (join)
         pthread_join(thread, NULL);
+    pthread_mutex_lock(&dm);
+    if (readers == 0 && !running) {
+        for (i = 0; i < nbells; i++) {
+            unlink(bells[i].path);
+            close(bells[i].fd);
+        }
+        free(bells);
+        bells = NULL;
+        nbells = 0;
+    }
+    pthread_mutex_unlock(&dm);
 }

@@ -20,7 +20,6 @@
 typedef struct mailslot__slot_paths {
     char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
     char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
-    char bell[sizeof(((struct sockaddr_un *)0)->sun_path)];
     char info[sizeof(((struct sockaddr_un *)0)->sun_path)];
     /* The relay's socket in the same directory (relay.c, sink.c). */
     char relay[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -98,13 +97,39 @@ int mailslot__open_regular(int dirfd, const char *file, int flags,
  */
 int mailslot__lock_file(const char *path, int *fd, struct stat *st);
 
-/* The content of a slot's info file, written by its reader. */
-int mailslot__info_format(char *buf, size_t cap, uint32_t max_size,
-    const char *display);
-/* Read the info file open at FD: its max size and display name (DISPLAY
- * has CAP bytes); returns 0 or MAILSLOT_EOS. */
-int mailslot__info_read(int fd, uint32_t *max_size, char *display,
-    size_t cap);
+/*
+ * Lock DIR's "names.lock" (made when missing), waiting for it: the
+ * returned descriptor holds the lock until closed; or an error.  Held
+ * while a dead reader's files or a dead process's doorbell are removed,
+ * so two processes never remove each other's new ones.
+ */
+int mailslot__names_lock(const char *dir, int *fd);
+/*
+ * Whether a datagram socket is bound at PATH: 1 (a live reader or
+ * doorbell), 0 (a file left by a process that died, or none), or -1 with
+ * errno.  PROBE is an unconnected datagram socket, or -1 for a new one.
+ */
+int mailslot__socket_live(int probe, const char *path);
+
+/* A slot's info (info.c): what its reader tells writers. */
+#define MAILSLOT__INFO_MAX 400
+typedef struct mailslot__info {
+    uint32_t max_size;      /* 0: any */
+    uint64_t ring;          /* what a ring says (drainer.c) */
+    char bell[32];          /* the doorbell's file in the slot's directory */
+    char display[MAILSLOT__NAME_MAX + 1];
+} mailslot__info;
+int mailslot__info_format(char *buf, size_t cap, const mailslot__info *in);
+int mailslot__info_parse(const char *s, size_t len, mailslot__info *out);
+/*
+ * Read the info at PATH (relative to DIRFD): 0, or -1 with errno: ENOENT
+ * (none), MAILSLOT__ENOTREG (not a symlink), ELOOP (a symlink that is not
+ * an info).
+ */
+int mailslot__info_load(int dirfd, const char *path, mailslot__info *out);
+/* Make the info at PATH, replacing one a dead reader left: 0,
+ * MAILSLOT_EUNSAFE (something else is there) or another error. */
+int mailslot__info_publish(const char *path, const mailslot__info *in);
 
 /*
  * The relay ("mailslot bridge") sends from a socket bound to this file in
@@ -160,9 +185,6 @@ int mailslot__recv_batch(int sock, mailslot__rx *rx, unsigned count,
  * at the start of SPILL (N at most SPILL's size). */
 void mailslot__recv_gather(const void *buf, size_t cap, void *spill,
     size_t n);
-
-/* Read the max message size from a slot's info file (0 = any or unknown). */
-uint32_t mailslot__reader_max_size(const char *info_path);
 
 /*
  * Remote writers (remote.c): a NetBIOS datagram sender for "\\host\...",

@@ -1,42 +1,36 @@
 /*
- * Listing live slots: every info file whose lock is held belongs to a live
- * reader; the others were left by readers that died.
+ * Listing live slots: every info (info.c) whose slot's socket has a
+ * reader bound to it; the others were left by readers that died.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "mailslot.h"
 #include "platform.h"
 #include "linux.h"
 
-/* Append the display name of the slot behind info file PATH, if live. */
+/* Append the display name of the slot of info FILE in DIR, if live. */
 static int
-add_if_live(int dirfd, const char *file, char **buf, size_t *len,
-    size_t *cap, size_t *count)
+add_if_live(int probe, DIR *d, const char *dir, const char *file,
+    char **buf, size_t *len, size_t *cap, size_t *count)
 {
-    char display[MAILSLOT__NAME_MAX + 1];
-    uint32_t max;
-    size_t dl;
-    int rc;
+    char sock[sizeof(((mailslot__slot_paths *)0)->sock)];
+    mailslot__info info;
+    size_t dl, fl = strlen(file);
     char *nb;
-    int fd = mailslot__open_regular(dirfd, file, O_RDONLY, 0, NULL);
 
-    if (fd < 0)
+    if (mailslot__info_load(dirfd(d), file, &info) != 0 ||
+        (size_t)snprintf(sock, sizeof sock, "%s/%.*s.sock", dir,
+            (int)(fl - 5), file) >= sizeof sock ||
+        mailslot__socket_live(probe, sock) != 1)
         return 0;
-    if (flock(fd, LOCK_SH | LOCK_NB) == 0 || errno != EWOULDBLOCK) {
-        close(fd);
-        return 0;
-    }
-    rc = mailslot__info_read(fd, &max, display, sizeof display);
-    close(fd);
-    if (rc != 0)
-        return 0;
-    dl = strlen(display);
+    dl = strlen(info.display);
     if (*len + dl + 2 > *cap) {
         *cap = (*cap + dl + 2) * 2;
         nb = realloc(*buf, *cap);
@@ -44,7 +38,7 @@ add_if_live(int dirfd, const char *file, char **buf, size_t *len,
             return mailslot__os_fail(ENOMEM);
         *buf = nb;
     }
-    memcpy(*buf + *len, display, dl);
+    memcpy(*buf + *len, info.display, dl);
     (*buf)[*len + dl] = '\n';
     *len += dl + 1;
     (*buf)[*len] = '\0';
@@ -53,17 +47,21 @@ add_if_live(int dirfd, const char *file, char **buf, size_t *len,
 }
 
 static int
-scan(DIR *d, char **buf, size_t *count)
+scan(DIR *d, const char *dir, char **buf, size_t *count)
 {
     size_t len = 0, cap = 0, nl;
     struct dirent *e;
-    int rc = 0;
+    int rc = 0, probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
+    if (probe < 0)
+        return mailslot__os_fail(errno);
     while (rc == 0 && (e = readdir(d)) != NULL) {
         nl = strlen(e->d_name);
         if (nl > 5 && strcmp(e->d_name + nl - 5, ".info") == 0)
-            rc = add_if_live(dirfd(d), e->d_name, buf, &len, &cap, count);
+            rc = add_if_live(probe, d, dir, e->d_name, buf, &len, &cap,
+                count);
     }
+    close(probe);
     return rc;
 }
 
@@ -83,7 +81,7 @@ mailslot__plat_list(char **out, size_t *count)
         return rc;
     d = dir[0] != '\0' ? opendir(dir) : NULL;
     if (d != NULL) {
-        rc = scan(d, &buf, count);
+        rc = scan(d, dir, &buf, count);
         closedir(d);
     }
     if (rc == 0 && buf == NULL)

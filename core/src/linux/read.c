@@ -49,7 +49,7 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     /* DRAIN_FULL: the drain thread stopped at the limits; once the FIFO
      * is half empty (not for every message taken), drain here, in its
      * place, what writers left in the socket meanwhile: their rings may
-     * have been swallowed while it was full. */
+     * have been taken while it was full. */
     if (r->drain_waiting && r->q.count <= r->limit_msgs / 2 &&
         r->q.bytes <= r->limit_bytes / 2) {
         r->drain_waiting = 0;

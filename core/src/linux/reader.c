@@ -6,21 +6,22 @@
  * Why the thread: the kernel queues at most net.unix.max_dgram_qlen (10 by
  * default) datagrams per socket and then makes writers wait, but Windows
  * writers never wait for a slow reader.  A writer that finds the kernel
- * queue full for a short slice rings the slot's doorbell (a second
- * datagram socket, "<hash>.bell"), and the drain thread moves the
- * socket's datagrams into the reader's own FIFO (r->q), which frees the
- * kernel queue at once.  Writers so run at full speed until the FIFO
+ * queue full for a short slice rings the doorbell of the reader's process
+ * (a second datagram socket, "bell.<pid>", named with the reader's ring
+ * in the slot's info), and the drain thread moves the socket's datagrams
+ * into the reader's own FIFO (r->q), which frees the kernel queue at
+ * once.  Writers so run at full speed until the FIFO
  * reaches its limits (options.queue_limit_*); then they wait, up to their
  * write timeout, and fail "full".  A reader that keeps up never wakes the
  * thread: it receives straight from the socket, as a plain datagram
- * program would.  An idle slot costs no thread: the thread sleeps in
- * epoll_wait() on every doorbell of the process.
+ * program would.  An idle slot costs no thread and one descriptor, its
+ * socket: the thread sleeps in epoll_wait() on the process's doorbells.
  *
  * The hand-off, as a state machine.  tests/model/handoff.pml checks it
  * (with these names) for loss, duplication, reordering and lost wake-ups.
  *
  * Writer (writer.c, mailslot__plat_write(); no lock, nothing shared with
- * the reader but the two sockets):
+ * the reader but the socket and the doorbell):
  *   SEND       send(MSG_DONTWAIT).  Room: done.  Full: GIVE_WAY, or
  *              RING_NOW while backlog > 0.
  *   GIVE_WAY   sched_yield(), then a blocking send() of FIRST_SLICE_MS:
@@ -31,10 +32,11 @@
  *              sets backlog = BACKLOG_WRITES: the reader fell behind, so
  *              the next full queues ring at once.
  * Drain thread, as it serves this reader (drainer.c, serve()):
- *   DRAIN_ASLEEP  in epoll_wait() on the doorbells, without the lock.
- *   DRAIN_MOVING  lock held: swallow every ring, then move datagrams from
- *                 the socket into the FIFO until the socket is empty, the
- *                 FIFO is at its limits, or direct_wait is set.
+ *   DRAIN_ASLEEP  in epoll_wait() on the doorbells, without the lock;
+ *                 woken, it takes every waiting ring (take_rings()).
+ *   DRAIN_MOVING  lock held: move datagrams from the socket into the
+ *                 FIFO until the socket is empty, the FIFO is at its
+ *                 limits, or direct_wait is set.
  *   DRAIN_FULL    drain_waiting = 1: the FIFO was at its limits when it
  *                 stopped; back to DRAIN_ASLEEP.  take() drains in its
  *                 place once the FIFO is half empty, without a ring.
@@ -75,8 +77,8 @@
  *     until the FIFO is at half of both: then take() clears it and
  *     drains, holding the lock, as the drain thread would have.
  *  5. No wake-up is lost.  A writer in RINGING rings before every slice.
- *     The drain thread swallows rings before it looks at the socket, so
- *     a ring sent after that look wakes it again.  A ring it does not
+ *     The drain thread takes rings before it looks at the socket, so a
+ *     ring sent after that look wakes it again.  A ring it does not
  *     serve is not needed: with the FIFO full, it drains once room comes
  *     (DRAIN_FULL); during DIRECT_WAIT the sleeping read receives, which
  *     makes room, and a writer still waiting rings again one slice later,
@@ -205,78 +207,80 @@ mailslot__reader_recv(struct mailslot_reader *r, void *buf, size_t cap,
 }
 
 /*
- * Take the name: lock the info file, then describe the slot in it.  A
- * reader that closes removes the file while it still holds the lock, so a
- * lock won on a file that is no longer at the path was won on a freed name
- * that someone else may have taken since: then try again on the new file.
- * Invariant: while lockfd >= 0 this reader owns the name and its files.
+ * Take the name: bind the slot's socket at paths.sock.  bind() fails while
+ * a file is there; if it is a socket nobody is bound to any more (its
+ * reader died), remove it and its info and bind again, under the
+ * directory's names lock so that two processes never remove each other's
+ * new socket.  Invariant: while r->sock is bound there, this reader owns
+ * the name and its files (close() removes the info, then the socket).
  */
 static int
-claim_name(struct mailslot_reader *r)
-{
-    char info[MAILSLOT__NAME_MAX + 64];
-    struct stat held, at;
-    int n, rc, tries;
-
-    for (tries = 0;; tries++) {
-        rc = mailslot__lock_file(r->paths.info, &r->lockfd, &held);
-        if (rc != 0)
-            return rc;
-        if (lstat(r->paths.info, &at) == 0 && S_ISREG(at.st_mode) &&
-            at.st_dev == held.st_dev && at.st_ino == held.st_ino)
-            break;
-        close(r->lockfd);
-        r->lockfd = -1;
-        if (tries == 100)
-            return mailslot__os_fail(EAGAIN);
-    }
-    n = mailslot__info_format(info, sizeof info, r->max_size, r->display);
-    if (n < 0)
-        return n;
-    /* A new file is empty; one a dead reader left is cut first (its size
-     * from before the lock: the file's owner then had it, and one that
-     * wrote later and died left a file only longer, whose tail after our
-     * lines is never read). */
-    if ((held.st_size > 0 && ftruncate(r->lockfd, 0) != 0) ||
-        pwrite(r->lockfd, info, (size_t)n, 0) != n)
-        return mailslot__os_fail(errno);
-    return 0;
-}
-
-/*
- * Bind a datagram socket at PATH.  The caller owns the name (claim_name()),
- * so a file already there was left by a dead reader: it is replaced.
- */
-static int
-bind_at(const char *path, int flags, int *fd)
+claim(struct mailslot_reader *r)
 {
     struct sockaddr_un sa;
-    int tries;
+    struct stat st;
+    int lockfd = -1, rc = 0, tries;
 
-    *fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | flags, 0);
-    if (*fd < 0)
+    r->sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (r->sock < 0)
         return mailslot__os_fail(errno);
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    for (tries = 0; bind(*fd, (struct sockaddr *)&sa, sizeof sa) != 0;
+    memcpy(sa.sun_path, r->paths.sock, strlen(r->paths.sock) + 1);
+    for (tries = 0; bind(r->sock, (struct sockaddr *)&sa, sizeof sa) != 0;
          tries++) {
-        if (errno != EADDRINUSE || tries > 0 ||
-            (unlink(path) != 0 && errno != ENOENT))
-            return mailslot__os_fail(errno);
+        if (errno != EADDRINUSE || tries == 100) {
+            rc = mailslot__os_fail(errno);
+            break;
+        }
+        if (lockfd < 0 &&
+            (rc = mailslot__names_lock(r->paths.dir, &lockfd)) != 0)
+            break;
+        if (lstat(r->paths.sock, &st) != 0) {
+            if (errno == ENOENT)
+                continue;
+            rc = mailslot__os_fail(errno);
+            break;
+        }
+        /* Something planted under the socket's name. */
+        if (!S_ISSOCK(st.st_mode)) {
+            rc = mailslot__err(MAILSLOT_EUNSAFE, S_ISLNK(st.st_mode)
+                ? ELOOP : MAILSLOT__ENOTREG);
+            break;
+        }
+        rc = mailslot__socket_live(-1, r->paths.sock);
+        if (rc != 0) {
+            rc = rc > 0 ? MAILSLOT_EEXISTS : mailslot__os_fail(errno);
+            break;
+        }
+        /* The info first: once the socket is gone, a new reader may
+         * make its own. */
+        if ((unlink(r->paths.info) != 0 && errno != ENOENT) ||
+            (unlink(r->paths.sock) != 0 && errno != ENOENT)) {
+            rc = mailslot__os_fail(errno);
+            break;
+        }
     }
-    return 0;
+    if (lockfd >= 0)
+        close(lockfd);
+    if (rc != 0) {
+        close(r->sock);
+        r->sock = -1;
+    }
+    return rc;
 }
 
-/* The doorbell first: once the socket exists, writers may ring it. */
+/* Publish the slot's info: max size, display name, and how to ring. */
 static int
-bind_sockets(struct mailslot_reader *r)
+publish(struct mailslot_reader *r, mailslot__info *info)
 {
-    int rc = bind_at(r->paths.bell, SOCK_NONBLOCK, &r->bell);
+    int rc;
 
-    /* The socket blocks, so a read that waits forever can sleep in recv();
-     * every other receive passes MSG_DONTWAIT. */
-    return rc != 0 ? rc : bind_at(r->paths.sock, 0, &r->sock);
+    info->max_size = r->max_size;
+    memcpy(info->display, r->display, sizeof info->display);
+    rc = mailslot__info_publish(r->paths.info, info);
+    r->info_made = rc == 0;
+    return rc;
 }
 
 /*
@@ -371,7 +375,7 @@ new_reader(const mailslot__name *name, const mailslot_options *opts)
     /* The batch area is mapped when first wanted, and not before
      * MAILSLOT__BATCH_PROBE reads. */
     r->singles = MAILSLOT__BATCH_PROBE - 1;
-    r->sock = r->bell = r->lockfd = r->evfd = r->epfd = -1;
+    r->sock = r->evfd = r->epfd = -1;
     r->max_size = opts->max_message_size;
     r->life.timeout_ms = opts->read_timeout_ms;
     r->encoding = opts->encoding;
@@ -385,21 +389,15 @@ new_reader(const mailslot__name *name, const mailslot_options *opts)
     return r;
 }
 
-/* Undo a half-made reader (no thread running yet). */
+/* Undo a half-made reader (the drain thread does not know it). */
 static void
 discard(struct mailslot_reader *r)
 {
+    if (r->info_made)
+        unlink(r->paths.info);
     if (r->sock >= 0) {
         unlink(r->paths.sock);
         close(r->sock);
-    }
-    if (r->bell >= 0) {
-        unlink(r->paths.bell);
-        close(r->bell);
-    }
-    if (r->lockfd >= 0) {
-        unlink(r->paths.info); /* ours: we hold its lock */
-        close(r->lockfd);
     }
     if (r->epfd >= 0)
         close(r->epfd);
@@ -417,34 +415,40 @@ mailslot__plat_create(const mailslot__name *name,
     const mailslot_options *opts, mailslot_reader **out)
 {
     struct mailslot_reader *r = new_reader(name, opts);
+    mailslot__info info;
     const char *group;
     int access = mailslot__access_parse(opts->access, &group), rc;
+    int served = 0;
 
     if (r == NULL)
         return mailslot__os_fail(ENOMEM);
     /* A slot others may write to lives in the shared directory. */
     if (access == MAILSLOT__ACCESS_USER) {
         rc = mailslot__slot_paths_for(name, 1, &r->paths);
-        if (rc == 0 && mailslot__code(rc = claim_name(r)) ==
-                MAILSLOT_ENOTFOUND) {
+        if (rc == 0 && mailslot__code(rc = claim(r)) == MAILSLOT_ENOTFOUND) {
             /* The directory was removed since it was checked. */
             mailslot__slot_dir_forget();
             rc = mailslot__slot_paths_for(name, 1, &r->paths);
+            if (rc == 0)
+                rc = claim(r);
         }
     } else {
         rc = mailslot__shared_own_dir(r->paths.dir, sizeof r->paths.dir);
         if (rc == 0)
             rc = mailslot__slot_paths_in(r->paths.dir, name, &r->paths);
+        if (rc == 0)
+            rc = claim(r);
     }
-    if (rc == 0 && r->lockfd < 0)
-        rc = claim_name(r);
     if (rc == 0)
-        rc = bind_sockets(r);
+        served = (rc = mailslot__drainer_add(r, &info)) == 0;
+    /* Writers can ring from the moment they read the info. */
+    if (rc == 0)
+        rc = publish(r, &info);
     if (rc == 0 && access != MAILSLOT__ACCESS_USER)
         rc = mailslot__shared_grant(&r->paths, access, group);
-    if (rc == 0)
-        rc = mailslot__drainer_add(r);
     if (rc != 0) {
+        if (served)
+            mailslot__drainer_remove(r);
         discard(r);
         return rc;
     }
@@ -461,15 +465,11 @@ mailslot__plat_reader_close(mailslot_reader *r)
         return;
     }
     r->life.closed = 1;
-    /* Remove the socket before giving up the name, so a new reader's
-     * socket is never unlinked by this one. */
-    unlink(r->paths.sock);
-    unlink(r->paths.bell);
-    /* The info file goes too, still under the lock (see claim_name), so
-     * the directory holds only live slots' files. */
+    /* The info, then the socket, which gives up the name: so a new
+     * reader's files are never removed by this one, and the directory
+     * holds only live slots' files. */
     unlink(r->paths.info);
-    close(r->lockfd);
-    r->lockfd = -1;
+    unlink(r->paths.sock);
     /* Wake this process's reads and event loops (the drain thread is
      * told below, without waking it).  Writers, in any process, are woken
      * by the socket's close() below. */
@@ -483,8 +483,7 @@ mailslot__plat_reader_close(mailslot_reader *r)
     /* After this the drain thread never touches the reader again. */
     mailslot__drainer_remove(r);
     close(r->sock);
-    close(r->bell);
-    r->sock = r->bell = -1;
+    r->sock = -1;
     scratch_free(r->scratch);
     r->scratch = NULL;
     if (r->batch != NULL)

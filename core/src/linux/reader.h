@@ -21,9 +21,8 @@ struct mailslot_reader {
     pthread_mutex_t mu;
     pthread_cond_t idle_cv;  /* no call is in progress any more */
     mailslot__queue q;
-    int sock;
-    int bell;
-    int lockfd;
+    int sock;            /* bound at paths.sock: owns the name */
+    int info_made;       /* paths.info is this reader's */
     int evfd;            /* -1 until someone waits or watches (events()) */
     int epfd;
     mailslot__life life; /* closed, calls in progress, read timeout */
@@ -105,9 +104,10 @@ void mailslot__reader_drain(struct mailslot_reader *r);
 /* The eventfd and the epoll set, made when first needed (lock held). */
 int mailslot__reader_events(struct mailslot_reader *r);
 
-/* The process's drain thread (drainer.c): serve R's doorbell from now on,
- * starting the thread if need be / never again (R's lock not held). */
-int mailslot__drainer_add(struct mailslot_reader *r);
+/* The process's drain thread (drainer.c): serve rings for R from now on,
+ * starting the thread and making the doorbell in R's directory if need
+ * be, and fill INFO's bell and ring / never again (R's lock not held). */
+int mailslot__drainer_add(struct mailslot_reader *r, mailslot__info *info);
 void mailslot__drainer_remove(struct mailslot_reader *r);
 
 #endif

@@ -212,30 +212,22 @@ int
 mailslot__shared_grant(const mailslot__slot_paths *paths, int access,
     const char *group)
 {
-    const char *files[3];
-    mode_t modes[3];
     gid_t gid = (gid_t)-1;
-    int i, rc;
+    int rc;
 
-    files[0] = paths->sock;
-    files[1] = paths->bell;
-    files[2] = paths->info;
-    /* Connecting to a socket needs write permission on it; reading the
-     * info file tells writers the max message size. */
-    modes[0] = modes[1] = access == MAILSLOT__ACCESS_ALL ? 0666 : 0660;
-    modes[2] = access == MAILSLOT__ACCESS_ALL ? 0644 : 0640;
+    /* Connecting to a socket needs write permission on it.  The info is
+     * a symlink, which anyone who may enter the directory can read, and
+     * the process's doorbell is open to them too (drainer.c). */
     if (access == MAILSLOT__ACCESS_GROUP) {
         rc = group_id(group, &gid);
         if (rc != 0)
             return rc;
-    }
-    for (i = 0; i < 3; i++) {
         /* Only a member of the group (or root) may give a file to it. */
-        if (gid != (gid_t)-1 && chown(files[i], (uid_t)-1, gid) != 0)
-            return mailslot__os_fail(errno);
-        if (chmod(files[i], modes[i]) != 0)
+        if (chown(paths->sock, (uid_t)-1, gid) != 0)
             return mailslot__os_fail(errno);
     }
+    if (chmod(paths->sock, access == MAILSLOT__ACCESS_ALL ? 0666 : 0660) != 0)
+        return mailslot__os_fail(errno);
     return 0;
 }
 

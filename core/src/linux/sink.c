@@ -85,8 +85,8 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
     const void *data, size_t len, const mailslot_origin *origin)
 {
     mailslot__slot_paths paths;
+    mailslot__info info;
     struct sockaddr_un sa, bell;
-    uint32_t max;
     ssize_t n;
     int rc = mailslot__slot_paths_for(name, 0, &paths);
 
@@ -94,8 +94,12 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
         return rc;
     if (len > MAILSLOT__NBT_SMB_MAX)
         return mailslot__os_fail(EMSGSIZE);
-    max = mailslot__reader_max_size(paths.info);
-    if (max != 0 && len > max)
+    /* No info: no reader, or one a few microseconds from publishing it
+     * (reader.c: it binds its socket first); either way "no such slot". */
+    if (mailslot__info_load(AT_FDCWD, paths.info, &info) != 0)
+        return errno == ENOENT ? mailslot__os_fail(ENOENT)
+                               : mailslot__err(MAILSLOT_EUNSAFE, errno);
+    if (info.max_size != 0 && len > info.max_size)
         return MAILSLOT_ETOOBIG;
     mailslot__origin_pack(origin, s->buf);
     if (len > 0)
@@ -105,15 +109,18 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
     memcpy(sa.sun_path, paths.sock, strlen(paths.sock) + 1);
     memset(&bell, 0, sizeof bell);
     bell.sun_family = AF_UNIX;
-    memcpy(bell.sun_path, paths.bell, strlen(paths.bell) + 1);
+    if ((size_t)snprintf(bell.sun_path, sizeof bell.sun_path, "%s/%s",
+            paths.dir, info.bell) >= sizeof bell.sun_path)
+        return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
     n = sendto(s->sock, s->buf, MAILSLOT__ORIGIN_WIRE + len,
         MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
     if (n < 0 && errno == EAGAIN) {
         /* A full kernel queue: ring the reader's doorbell, as a waiting
          * local writer does, and let relay.c try again later rather than
          * wait here: other slots must not wait for this one. */
-        sendto(s->sock, "!", 1, MSG_NOSIGNAL | MSG_DONTWAIT,
-            (struct sockaddr *)&bell, sizeof bell);
+        sendto(s->sock, &info.ring, sizeof info.ring,
+            MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&bell,
+            sizeof bell);
         return mailslot__err(MAILSLOT_EFULL, EAGAIN);
     }
     if (n < 0)

@@ -1,0 +1,107 @@
+/*
+ * A slot's info: what its reader tells writers and "mailslot list", in
+ * "<hash>.info" beside the slot's socket.  The file is a symlink whose
+ * target is the text
+ *
+ *   mailslot 2\nmax <bytes>\nbell <file> <ring>\nname <display>\n
+ *
+ * (max 0: any size; bell: the reader process's doorbell, a socket in the
+ * same directory, and what a ring to it says, see drainer.c).  symlink()
+ * makes it whole in one call and fails when the name is taken;
+ * readlink() reads it in one.  Neither opens anything, so nothing
+ * planted under the name (a FIFO, a device, a link to one) can block a
+ * caller or be read through.  A slot's life reads it once per writer, so
+ * one call instead of an open, fstat, read and close is a tenth of the
+ * system calls of that life (bench/notes.md, "A slot's life").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mailslot.h"
+#include "platform.h"
+#include "linux.h"
+
+int
+mailslot__info_format(char *buf, size_t cap, const mailslot__info *in)
+{
+    int n = snprintf(buf, cap,
+        "mailslot 2\nmax %lu\nbell %s %" PRIu64 "\nname %s\n",
+        (unsigned long)in->max_size, in->bell, in->ring, in->display);
+
+    return (n < 0 || (size_t)n >= cap) ? MAILSLOT_EINVAL : n;
+}
+
+int
+mailslot__info_parse(const char *s, size_t len, mailslot__info *out)
+{
+    char buf[MAILSLOT__INFO_MAX + 1];
+    unsigned long max;
+    const char *name, *end;
+    int used = 0;
+
+    if (len == 0 || len >= sizeof buf || s[len - 1] != '\n')
+        return MAILSLOT_EOS;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    /* The bell's file name: up to 31 bytes, no blank. */
+    if (sscanf(buf, "mailslot 2\nmax %lu\nbell %31s %" SCNu64 "\nname %n",
+            &max, out->bell, &out->ring, &used) != 3 || used == 0 ||
+        strchr(out->bell, '/') != NULL)
+        return MAILSLOT_EOS;
+    name = buf + used;
+    end = memchr(name, '\n', len - (size_t)used);
+    if (end == NULL || (size_t)(end - name) >= sizeof out->display)
+        return MAILSLOT_EOS;
+    memcpy(out->display, name, (size_t)(end - name));
+    out->display[end - name] = '\0';
+    out->max_size = (uint32_t)max;
+    return 0;
+}
+
+int
+mailslot__info_load(int dirfd, const char *path, mailslot__info *out)
+{
+    char buf[MAILSLOT__INFO_MAX + 1];
+    ssize_t n = readlinkat(dirfd, path, buf, sizeof buf);
+
+    if (n < 0) {
+        /* Something that is not a symlink: a FIFO, a directory... */
+        if (errno == EINVAL)
+            errno = MAILSLOT__ENOTREG;
+        return -1;
+    }
+    if (mailslot__info_parse(buf, (size_t)n, out) != 0) {
+        /* A symlink, but not one a reader made. */
+        errno = ELOOP;
+        return -1;
+    }
+    return 0;
+}
+
+int
+mailslot__info_publish(const char *path, const mailslot__info *in)
+{
+    char text[MAILSLOT__INFO_MAX + 1];
+    mailslot__info old;
+    int n = mailslot__info_format(text, sizeof text, in), tries;
+
+    if (n < 0)
+        return n;
+    for (tries = 0; symlink(text, path) != 0; tries++) {
+        if (errno != EEXIST || tries > 0)
+            return mailslot__os_fail(errno);
+        /* The caller owns the name (it bound the slot's socket), so an
+         * info there was left by a reader that died.  Anything else was
+         * planted: refuse it, and leave it for whoever put it there. */
+        if (mailslot__info_load(AT_FDCWD, path, &old) != 0)
+            return errno == ENOENT ? mailslot__os_fail(EAGAIN)
+                                   : mailslot__err(MAILSLOT_EUNSAFE, errno);
+        if (unlink(path) != 0 && errno != ENOENT)
+            return mailslot__os_fail(errno);
+    }
+    return 0;
+}

@@ -41,6 +41,11 @@
  *   TAKE_RINGS            take_rings(): every waiting ring, before the
  *                         reader's lock and its socket
  *   inline reader_drain   mailslot__reader_drain() with drain_one()
+ *   recent                r->batch_big and r->took_ms less than
+ *                         KEEPING_UP_MS ago (DRAIN_SKIP); message sizes are
+ *                         not modelled, so the thread may skip or drain
+ *                         while it is set
+ *   proctype clock        time passing, which ends "recent"
  *   READER_SIGNAL         mailslot__reader_signal()
  *   proctype reader       a thread calling mailslot_read() in a loop,
  *                         sometimes mailslot_get_info() first, sometimes
@@ -115,6 +120,8 @@
  *      (assertion)
  *   6  mailslot__reader_signal() never makes the eventfd readable: a read
  *      in poll() sleeps on while the FIFO holds messages (assertion)
+ *   7  DRAIN_SKIP forgets time: a reader that took a message once is
+ *      never drained again, so writers wait for a busy reader (a cycle)
  */
 
 #ifndef NW
@@ -156,6 +163,7 @@ chan q = [LIMIT] of { byte };
 byte bell;
 bit mu, mu_want;
 bit drain_waiting, direct_wait, ev_set;
+bit recent;     /* a message was taken less than KEEPING_UP_MS ago */
 byte waiting;
 
 /* Bookkeeping for the properties (no counterpart in the code): bit seq
@@ -189,6 +197,7 @@ byte done;            /* writers that made all their writes */
 
 /* A message reaches the reader: check it, then forget m. */
 #define GOT_MESSAGE(m) \
+    recent = 1; /* r->took_ms = now */ \
     assert(m / 8 < NW); \
     /* sent successfully, so never a write that gave up */ \
     assert((sent[m / 8] >> (m % 8)) & 1); \
@@ -358,14 +367,29 @@ end_poll:
         * then serve(): the mutex */
        atomic { bell > 0 -> TAKE_RINGS };
        atomic { DRAIN_MAY_LOCK -> mu = 1 };
-       drain_moving();
-       atomic {
-           if
-           :: len(q) >= LIMIT -> drain_waiting = 1  /* DRAIN_FULL */
-           :: else -> skip
-           fi;
-           mu = 0
-       }
+       if
+       :: recent -> mu = 0  /* DRAIN_SKIP (when the messages are large) */
+       :: true ->
+           drain_moving();
+           atomic {
+               if
+               :: len(q) >= LIMIT -> drain_waiting = 1  /* DRAIN_FULL */
+               :: else -> skip
+               fi;
+               mu = 0
+           }
+       fi
+    od
+}
+
+/* Time passes: "less than KEEPING_UP_MS ago" ends, at any moment.
+ * Mutant 7 stops the clock: a reader that once took a message seems to
+ * keep up for ever. */
+proctype clock()
+{
+end_clock:
+    do
+    :: atomic { recent -> recent = 0 }
     od
 }
 
@@ -575,6 +599,9 @@ init {
     atomic {
         run drain_main();
         run reader();
+#if MUTANT != 7
+        run clock();
+#endif
         k = 0;
         do
         :: k < NW -> run writer(k); k++

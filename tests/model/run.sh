@@ -86,6 +86,8 @@ checks=(
     "mutant5 safety ASSERT -DMUTANT=5"
     # 6: the eventfd is never made readable for a read asleep in poll().
     "mutant6 safety ASSERT -DMUTANT=6"
+    # 7: DRAIN_SKIP forgets time: a reader once seen taking is never drained.
+    "mutant7 live CYCLE -DMUTANT=7 -DSMALL_READER=1"
 )
 
 start=$(date +%s)

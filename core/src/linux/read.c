@@ -44,6 +44,7 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
         return MAILSLOT_EBUFFER;
     mailslot__queue_pop_meta(&r->q, buf, meta, sizeof meta, &mlen);
     mailslot__origin_set(origin, meta, mlen);
+    r->took_ms = mailslot__now_ms();
     if (r->q.count == 0)
         mailslot__reader_unsignal(r);
     /* DRAIN_FULL: the drain thread stopped at the limits; once the FIFO
@@ -296,6 +297,7 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
         r->singles = MAILSLOT__BATCH_PROBE - 1;
     if (n <= 0)
         return 1;
+    r->took_ms = mailslot__now_ms();
     for (i = 0; i < (unsigned)n; i++) {
         big |= rx[i].len > MAILSLOT__BATCH_SMALL;
         big_after |= i > 0 && rx[i].len > MAILSLOT__BATCH_SMALL;

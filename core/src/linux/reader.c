@@ -34,6 +34,9 @@
  * Drain thread, as it serves this reader (drainer.c, serve()):
  *   DRAIN_ASLEEP  in epoll_wait() on the doorbells, without the lock;
  *                 woken, it takes every waiting ring (take_rings()).
+ *   DRAIN_SKIP    lock held: the reader takes large messages and took
+ *                 one less than KEEPING_UP_MS ago; leave the socket to
+ *                 it, back to DRAIN_ASLEEP.
  *   DRAIN_MOVING  lock held: move datagrams from the socket into the
  *                 FIFO until the socket is empty, the FIFO is at its
  *                 limits, or direct_wait is set.
@@ -57,8 +60,8 @@
  *
  * Who touches what.  r->mu guards every mutable field (the FIFO,
  * closed/busy, ev_set, fd_out, waiting, drain_waiting, direct_wait,
- * batch_big, lost, timeout_ms); the descriptors, limits and names are set
- * at create and never change.  There is no other lock.  scratch and the
+ * batch_big, took_ms, lost, timeout_ms); the descriptors, limits and
+ * names are set at create and never change.  There is no other lock.  scratch and the
  * batch area belong to whoever may receive from the socket (below).
  *
  * Invariants:
@@ -82,7 +85,10 @@
  *     serve is not needed: with the FIFO full, it drains once room comes
  *     (DRAIN_FULL); during DIRECT_WAIT the sleeping read receives, which
  *     makes room, and a writer still waiting rings again one slice later,
- *     by when that read has returned.
+ *     by when that read has returned; after DRAIN_SKIP the reader was
+ *     taking messages, and a writer still waiting rings again one slice
+ *     (RING_AGAIN_MS > KEEPING_UP_MS) later, drained then unless the
+ *     reader took one meanwhile.
  *  6. close() sets closed under the lock, shuts the socket down if a
  *     call is in progress (which ends DIRECT_WAIT and POLL_WAIT), waits
  *     for busy to reach 0, then leaves the drain thread's registry, after

@@ -40,6 +40,8 @@ struct mailslot_reader {
     unsigned char *batch;   /* MAILSLOT__BATCH_AREA bytes, or NULL
                                (read.c) */
     int batch_big;          /* the last datagram taken was not small */
+    int64_t took_ms;        /* when a read last took a message
+                               (mailslot__now_ms(); drainer.c) */
     int batch_failed;       /* the batch area could not be mapped */
     unsigned singles;       /* receives left that take one datagram, after
                                a batch found only one (read.c) */

@@ -34,13 +34,20 @@ raise :class:`TypeError`, bad values :class:`ValueError`.  The names
 without "Error" (``mailslot.Timeout``, ``mailslot.NotFound``, ...) are
 deprecated aliases that warn; they will be removed.
 """
-import asyncio as _asyncio
 import math as _math
 import os as _os
 import warnings as _warnings
 from collections import namedtuple as _namedtuple
 
 from . import _mailslot as _c
+
+
+def _running_loop():
+    # asyncio is imported only here: a coroutine runs in a loop, so it is
+    # loaded by then, and a script that does not use it starts without
+    # it (importing asyncio took half of "import mailslot", about 60 ms).
+    import asyncio
+    return asyncio.get_running_loop()
 
 __all__ = [
     "create", "open", "send", "encode", "decode", "detect_encoding",
@@ -362,7 +369,7 @@ class Mailslot(_c.Reader):
         message = poll()
         if message is not None:
             return message
-        loop = _asyncio.get_running_loop()
+        loop = _running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         while True:
             if deadline is not None and loop.time() >= deadline:
@@ -521,7 +528,7 @@ class Writer(_c.Writer):
         if self.closed:
             raise ValueError("I/O operation on closed mailslot writer")
         message = _c._message(data, encoding=encoding, nul=nul)
-        loop = _asyncio.get_running_loop()
+        loop = _running_loop()
         return await loop.run_in_executor(None, self.write, message)
 
     def __enter__(self):

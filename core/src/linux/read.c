@@ -131,9 +131,9 @@ deliver(struct mailslot_reader *r, size_t n, size_t skip, void *buf,
  * looks for a second one, and the call takes a vector), and a reader that
  * keeps up finds one every time.  So after such a batch, the next
  * MAILSLOT__BATCH_PROBE - 1 receives take one datagram each, and the one
- * after that tries a batch again.  Measured (bench/notes.md, "Batches that find
- * one"): C 1 KiB, 1 writer, paired with raw in the same run, 0.82x ->
- * 1.04x; the other C rows moved within the noise.
+ * after that tries a batch again.  Measured (bench/notes.md, "Batches
+ * that find one"): C 1 KiB, 1 writer, paired with raw in the same run,
+ * 0.82x -> 1.04x; the other C rows moved within the noise.
  */
 /* take_direct(): messages were queued, none delivered; look again. */
 #define TAKE_AGAIN 2

@@ -10,9 +10,9 @@
  * (a second datagram socket, "bell.<pid>", named with the reader's ring
  * in the slot's info), and the drain thread moves the socket's datagrams
  * into the reader's own FIFO (r->q), which frees the kernel queue at
- * once.  Writers so run at full speed until the FIFO
- * reaches its limits (options.queue_limit_*); then they wait, up to their
- * write timeout, and fail "full".  A reader that keeps up never wakes the
+ * once.  Writers so run at full speed until the FIFO reaches its limits
+ * (options.queue_limit_*); then they wait, up to their write timeout, and
+ * fail "full".  A reader that keeps up never wakes the
  * thread: it receives straight from the socket, as a plain datagram
  * program would.  An idle slot costs no thread and one descriptor, its
  * socket: the thread sleeps in epoll_wait() on the process's doorbells.
@@ -61,8 +61,9 @@
  * Who touches what.  r->mu guards every mutable field (the FIFO,
  * closed/busy, ev_set, fd_out, waiting, drain_waiting, direct_wait,
  * batch_big, took_ms, lost, timeout_ms); the descriptors, limits and
- * names are set at create and never change.  There is no other lock.  scratch and the
- * batch area belong to whoever may receive from the socket (below).
+ * names are set at create and never change.  There is no other lock.
+ * scratch and the batch area belong to whoever may receive from the
+ * socket (below).
  *
  * Invariants:
  *  1. Only one thread receives from r->sock at a time: a holder of r->mu

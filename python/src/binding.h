@@ -137,6 +137,8 @@ typedef struct ReaderObject {
     size_t buf_cap;
     size_t slice;
     int big;            /* the last message read was large (reader.c) */
+    size_t guess;       /* the size the next read guesses, or 0 */
+    size_t last_big;    /* the last message's size, if it was large */
 } ReaderObject;
 
 /* read_many(): messages per core call, and the buffer's slice for each

@@ -300,9 +300,13 @@ def test_info_counts_exactly(slot, name):
 
 
 def test_large_and_small_messages_in_any_order(name):
-    # After a large message the next read asks for the size first and reads
-    # straight into the bytes object; small ones go through the buffer.
-    sizes = [60000, 16, 0, 60000, 60000, 20000, 1, 65000, 0, 3]
+    # After a large message the next read guesses the same size, or asks
+    # for the size first, and reads straight into the bytes object; small
+    # ones go through the buffer.  Guesses that hit, and that miss either
+    # way (shorter, longer, empty).
+    sizes = [60000, 16, 0, 60000, 60000, 20000, 1, 65000, 0, 3,
+             30000, 60000, 60000, 60000, 30000, 30000, 30000, 0,
+             40000, 40000, 50000, 40000, 40000, 1]
     msgs = [bytes((i * 7 + n) % 256 for i in range(n)) for n in sizes]
     with mailslot.create(name, timeout=None) as s:
         for m in msgs:

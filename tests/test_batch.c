@@ -9,6 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <glob.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#endif
 
 #include "helpers.h"
 #include "mailslot.h"
@@ -516,6 +522,198 @@ helper_main(int argc, char **argv)
     return 2;
 }
 
+
+#ifndef _WIN32
+/*
+ * Linux: small messages of a write_many() travel as bundles, one datagram
+ * each, when the reader takes them (its info has a token).  The reader
+ * queues their messages one by one, so nothing differs from single
+ * writes: order, boundaries, the empty message, the exact count.  A
+ * datagram from elsewhere is a bundle only if it begins with the token
+ * and adds up; one that does not add up is dropped whole.
+ */
+
+/* The only slot in the private directory: its socket path and its
+ * bundle token (1), or 0 when it takes no bundles. */
+static int
+only_slot(char *sock, size_t cap, unsigned char token[16])
+{
+    char pattern[400], target[600], hex[40];
+    const char *at;
+    glob_t g;
+    ssize_t n;
+    unsigned v;
+    int i, ok;
+
+    snprintf(pattern, sizeof pattern, "%s/*.info", private_dir());
+    CHECK_EQ(glob(pattern, 0, NULL, &g), 0);
+    CHECK_EQ(g.gl_pathc, 1);
+    n = readlink(g.gl_pathv[0], target, sizeof target - 1);
+    CHECK(n > 0);
+    target[n > 0 ? n : 0] = '\0';
+    snprintf(sock, cap, "%.*s.sock", (int)strlen(g.gl_pathv[0]) - 5,
+        g.gl_pathv[0]);
+    globfree(&g);
+    at = strstr(target, "\nbundle ");
+    CHECK(at != NULL);
+    if (at == NULL || sscanf(at, "\nbundle %39s", hex) != 1 ||
+        strcmp(hex, "-") == 0)
+        return 0;
+    ok = strlen(hex) == 32;
+    for (i = 0; ok && i < 16; i++) {
+        ok = sscanf(hex + 2 * i, "%2x", &v) == 1;
+        token[i] = (unsigned char)v;
+    }
+    CHECK(ok);
+    return ok;
+}
+
+static void
+put_le32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+/* Send LEN bytes to the socket at PATH as a writer that is not this
+ * library would. */
+static void
+raw_send(const char *path, const void *data, size_t len)
+{
+    struct sockaddr_un sa;
+    int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    CHECK(fd >= 0);
+    CHECK_EQ(sendto(fd, data, len, 0, (struct sockaddr *)&sa, sizeof sa),
+        (ssize_t)len);
+    close(fd);
+}
+
+static void
+expect_read(mailslot_reader *r, const void *want, size_t n)
+{
+    char buf[8192];
+    size_t len = 0;
+
+    CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 1000), 0);
+    CHECK_EQ(len, n);
+    CHECK(len == n && memcmp(buf, want, n) == 0);
+}
+
+static void
+test_bundles(void)
+{
+    const char *name = unique_name("batch-bundle");
+    mailslot_reader *r = make_reader(name, 0, 5000);
+    mailslot_writer *w = NULL;
+    mailslot_info info;
+    unsigned char token[16], d[256];
+    char sock[400];
+    int next;
+
+    CHECK_EQ(mailslot_open(name, NULL, &w), 0);
+    CHECK_EQ(only_slot(sock, sizeof sock, token), 1);
+    /* Batches of small messages (empty ones among them) and single
+     * writes, in order, counted exactly before anything is read. */
+    CHECK_EQ(write_range(w, 0, 1000), 0);
+    CHECK_EQ(mailslot_write(w, "single", 6), 0);
+    CHECK_EQ(write_range(w, 1000, 1300), 0);
+    info.size = sizeof info;
+    CHECK_EQ(mailslot_get_info(r, &info), 0);
+    CHECK_EQ(info.count, 1301u);
+    next = read_range(r, 0, 500, 1);
+    {
+        char buf[CAP];
+        size_t len = 0;
+
+        for (; next < 1000; next++) {
+            mailslot_rmsg m = { buf, sizeof buf, 0 };
+
+            CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 1000), 0);
+            m.len = len;
+            CHECK(is_message(next, &m));
+        }
+    }
+    expect_read(r, "single", 6);
+    read_range(r, 1000, 1300, MAXB);
+
+    /* A message that begins with 16 other bytes is a message. */
+    memcpy(d, token, 16);
+    d[0] ^= 1;
+    put_le32(d + 16, 1);
+    put_le32(d + 20, 3);
+    memcpy(d + 24, "abc", 3);
+    raw_send(sock, d, 27);
+    expect_read(r, d, 27);
+    /* A bundle made by hand: two messages, one of them empty. */
+    memcpy(d, token, 16);
+    put_le32(d + 16, 2);
+    put_le32(d + 20, 2);
+    memcpy(d + 24, "hi", 2);
+    put_le32(d + 26, 0);
+    raw_send(sock, d, 30);
+    expect_read(r, "hi", 2);
+    expect_read(r, "", 0);
+    /* One that does not add up (a length past its end) is dropped whole:
+     * the next read gets what came after it. */
+    put_le32(d + 26, 100);
+    raw_send(sock, d, 30);
+    raw_send(sock, "after", 5);
+    expect_read(r, "after", 5);
+    CHECK_EQ(mailslot_count(r), 0);
+    mailslot_writer_free(w);
+    mailslot_reader_free(r);
+
+    /* At the queue's limits a bundle overshoots them by less than one
+     * bundle, and every message written is read, in order. */
+    {
+        mailslot_options o = MAILSLOT_OPTIONS_INIT;
+        size_t written = 0;
+        static char data[6000][64];
+        static mailslot_wmsg m[6000];
+        int rc;
+
+        name = unique_name("batch-limit");
+        o.queue_limit_msgs = 4096;
+        o.write_timeout_ms = 0;
+        CHECK_EQ(mailslot_create(name, &o, &r), 0);
+        CHECK_EQ(mailslot_open(name, &o, &w), 0);
+        CHECK_EQ(only_slot(sock, sizeof sock, token), 1);
+        for (int i = 0; i < 6000; i++) {
+            m[i].data = data[i];
+            m[i].len = message(i, data[i]);
+        }
+        rc = mailslot_write_many(w, m, 6000, &written);
+        CHECK_EQ(rc, MAILSLOT_EFULL);
+        CHECK(written >= 4096 && written < 6000);
+        info.size = sizeof info;
+        CHECK_EQ(mailslot_get_info(r, &info), 0);
+        CHECK(info.count >= 4096 - 64 && info.count < 4096 + 64);
+        read_range(r, 0, (int)written, 1);
+        CHECK_EQ(mailslot_count(r), 0);
+        mailslot_writer_free(w);
+        mailslot_reader_free(r);
+    }
+
+    /* A reader with a size limit, or small queue limits, takes none; its
+     * batches go as single datagrams, and "full" comes exactly at the
+     * limit as for single writes. */
+    name = unique_name("batch-nobundle");
+    r = make_reader(name, 100, 5000);
+    CHECK_EQ(only_slot(sock, sizeof sock, token), 0);
+    CHECK_EQ(mailslot_open(name, NULL, &w), 0);
+    CHECK_EQ(write_range(w, 0, 300), 0);
+    read_range(r, 0, 300, MAXB);
+    mailslot_writer_free(w);
+    mailslot_reader_free(r);
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
@@ -533,5 +731,8 @@ main(int argc, char **argv)
     test_full();
     test_bad_input();
     test_many_writers();
+#ifndef _WIN32
+    test_bundles();
+#endif
     return testlib_finish();
 }

@@ -74,7 +74,9 @@
  * timeout ends when the eventfd or the socket is readable, or times out
  * while neither is.
  *
- * Left out: message sizes (so limit_bytes, large-datagram batches, the
+ * Left out: bundles (a datagram of several messages, queued one by one
+ * under the lock as a batch receive queues its datagrams), message sizes
+ * (so limit_bytes, large-datagram batches, the
  * "buffer too small" path and running out of memory), close() and
  * reader_gone, several threads reading one reader, the epoll descriptor
  * handed to event loops (fd_out), EINTR, the per-writer send buffer, and

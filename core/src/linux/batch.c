@@ -16,8 +16,9 @@
  * it goes to the FIFO (whole, as a single read puts it there), together
  * with any later datagram of the same recvmmsg(), and the batch ends.
  *
- * Writing.  sendmmsg() on the writer's connected socket while the kernel
- * queue has room.  When it takes only part of a batch (the queue is full,
+ * Writing.  Runs of small messages as bundles when the reader takes them
+ * (below); others with sendmmsg() on the writer's connected socket while
+ * the kernel queue has room.  When it takes only part of a batch (the queue is full,
  * or the reader went away), the message it stopped at goes through the
  * single write (which waits for room and wakes the drain thread, or
  * reports the error), and the batch goes on after it: the same as one
@@ -25,6 +26,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -105,11 +107,12 @@ recv_into(struct mailslot_reader *r, mailslot_rmsg *msgs, size_t n,
 
     do {
         got = mailslot__recv_batch(r->sock, rx, want, r->paths.relay,
-            MSG_DONTWAIT);
+            MAILSLOT__READER_TOKEN(r), MSG_DONTWAIT);
     } while (got < 0 && errno == EINTR);
     if (got <= 0)
         return -1;
     while (done < (unsigned)got && ours(&rx[done]) &&
+           rx[done].skip != MAILSLOT__BUNDLE &&
            rx[done].len <= rx[done].cap) {
         msgs[done].len = rx[done].len - rx[done].skip;
         if (rx[done].skip > 0)
@@ -119,7 +122,9 @@ recv_into(struct mailslot_reader *r, mailslot_rmsg *msgs, size_t n,
         done++;
     }
     for (i = done; i < (unsigned)got; i++) {
-        trim |= i > 0 && rx[i].len > rx[i].cap + SPILL_TRIM;
+        /* A bundle is at most MAILSLOT__BUNDLE_BYTES: not worth it. */
+        trim |= i > 0 && rx[i].len > rx[i].cap + SPILL_TRIM &&
+                rx[i].skip != MAILSLOT__BUNDLE;
         queue_whole(r, &rx[i]);
     }
     if (r->q.count > 0)
@@ -244,15 +249,87 @@ send_run(int sock, const mailslot_wmsg *msgs, unsigned n)
     return sent;
 }
 
+/* A message this small or smaller may go in a bundle. */
+#define BUNDLE_ITEM 4000u
+#define BUNDLE_HEAD (MAILSLOT__TOKEN + 4u)
+
+/* How many of MSGS (at most N) the next bundle carries: small ones, up to
+ * MAILSLOT__BUNDLE_MSGS and MAILSLOT__BUNDLE_BYTES; *SIZE gets its size. */
+static unsigned
+bundle_run(const mailslot_wmsg *msgs, size_t n, size_t *size)
+{
+    size_t used = BUNDLE_HEAD;
+    unsigned k = 0;
+
+    while (k < n && k < MAILSLOT__BUNDLE_MSGS && msgs[k].len <= BUNDLE_ITEM &&
+           used + 4 + msgs[k].len <= MAILSLOT__BUNDLE_BYTES)
+        used += 4 + msgs[k++].len;
+    *size = used;
+    return k;
+}
+
+static void
+put32(unsigned char *p, size_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+/* Lay K messages out as a bundle in OUT: the token, the count, then each
+ * message's length (32 bits, little-endian) and bytes. */
+static void
+pack_bundle(unsigned char *out, const unsigned char *token,
+    const mailslot_wmsg *msgs, unsigned k)
+{
+    size_t at = BUNDLE_HEAD;
+    unsigned i;
+
+    memcpy(out, token, MAILSLOT__TOKEN);
+    put32(out + MAILSLOT__TOKEN, k);
+    for (i = 0; i < k; i++) {
+        put32(out + at, msgs[i].len);
+        if (msgs[i].len > 0)
+            memcpy(out + at + 4, msgs[i].data, msgs[i].len);
+        at += 4 + msgs[i].len;
+    }
+}
+
+/*
+ * Bundles.  Each datagram costs the kernel an allocation, a free and a
+ * wake-up of its own, whatever its size, and that, not the system calls,
+ * is most of what a batch of small messages costs (bench/notes.md,
+ * "Bundles").  So when the reader takes them (its info gives a token),
+ * runs of small messages go as one datagram each: the token, then the
+ * messages with their lengths.  The reader queues them one by one
+ * (reader.c), in order, as if they had come one by one; a bundle is sent
+ * by the single write, so it waits for room, rings and fails as one
+ * message does, and on failure none of its messages was sent.
+ */
 int
 mailslot__plat_write_many(mailslot_writer *w, const mailslot_wmsg *msgs,
     size_t count, size_t *written)
 {
-    size_t limit, i = 0;
-    int sock = mailslot__writer_socket(w, &limit), sent, rc;
+    size_t limit, i = 0, size;
+    int sock = mailslot__writer_socket(w, &limit), sent, rc = 0;
+    const unsigned char *token = mailslot__writer_token(w);
+    unsigned char *bundle = NULL;
     unsigned run;
 
     while (i < count) {
+        run = token != NULL ? bundle_run(msgs + i, count - i, &size) : 0;
+        if (run > 1 && bundle == NULL &&
+            (bundle = malloc(MAILSLOT__BUNDLE_BYTES)) == NULL)
+            run = 0, token = NULL; /* without memory, one by one */
+        if (run > 1) {
+            pack_bundle(bundle, token, msgs + i, run);
+            rc = mailslot__plat_write(w, bundle, size);
+            if (rc != 0)
+                break;
+            i += run;
+            continue;
+        }
         run = sock >= 0 ? run_length(msgs + i, count - i, limit) : 0;
         /* One message is cheaper through the single write. */
         if (run > 1) {
@@ -265,12 +342,11 @@ mailslot__plat_write_many(mailslot_writer *w, const mailslot_wmsg *msgs,
         /* Full, too big, gone or closed: the single write waits for room
          * or says why not. */
         rc = mailslot__plat_write(w, msgs[i].data, msgs[i].len);
-        if (rc != 0) {
-            *written = i;
-            return rc;
-        }
+        if (rc != 0)
+            break;
         i++;
     }
-    *written = count;
-    return 0;
+    free(bundle);
+    *written = i;
+    return i < count ? rc : 0;
 }

@@ -25,5 +25,8 @@ int mailslot__reader_take(struct mailslot_reader *r, void *buf, size_t cap,
  * message it may send; -1 for a closed or remote writer (writer.c).
  */
 int mailslot__writer_socket(mailslot_writer *w, size_t *limit);
+/* The token the writer's reader wants bundles to begin with, or NULL
+ * when it takes none (writer.c). */
+const unsigned char *mailslot__writer_token(mailslot_writer *w);
 
 #endif

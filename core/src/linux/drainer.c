@@ -126,6 +126,13 @@ drain_one(struct mailslot_reader *r)
     /* Writers check the limit; a datagram over it is not ours. */
     if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
         return 1;
+    if (skip == MAILSLOT__BUNDLE) {
+        /* Out of the FIFO's free space first: its messages go there. */
+        r->batch_big = 0;
+        mailslot__recv_gather(at, room, r->scratch, (size_t)n);
+        return mailslot__reader_queue(r, r->scratch, (size_t)n, skip) == 0
+            ? 1 : -1;
+    }
     r->batch_big = (size_t)n > MAILSLOT__BATCH_SMALL;
     if ((size_t)n <= room) {
         mailslot__queue_commit(&r->q, skip, (size_t)n - skip);
@@ -153,12 +160,16 @@ drain_batch(struct mailslot_reader *r)
     mailslot__rx rx[MAILSLOT__RX_BATCH];
     size_t slot = MAILSLOT__POSIX_MAX_MESSAGE + 1, room;
     unsigned want = MAILSLOT__RX_BATCH - 1, i;
+    unsigned per = r->bundles ? MAILSLOT__BUNDLE_MSGS : 1;
     int n, big = 0;
 
     if (r->batch_big || mailslot__reader_batch_area(r) == NULL)
         return DRAIN_SINGLE;
-    if (r->limit_msgs - r->q.count < want)
-        want = (unsigned)(r->limit_msgs - r->q.count);
+    /* Room for as many bundles, if datagrams may be bundles: near the
+     * limits, one datagram at a time (so a bundle overshoots them by less
+     * than one bundle at most). */
+    if ((r->limit_msgs - r->q.count) / per < want)
+        want = (unsigned)((r->limit_msgs - r->q.count) / per);
     if ((r->limit_bytes - r->q.bytes) / slot < want)
         want = (unsigned)((r->limit_bytes - r->q.bytes) / slot);
     if (want < 2 ||
@@ -167,14 +178,15 @@ drain_batch(struct mailslot_reader *r)
     mailslot__reader_aim_batch(r, rx, want);
     do {
         n = mailslot__recv_batch(r->sock, rx, want, r->paths.relay,
-            MSG_DONTWAIT);
+            MAILSLOT__READER_TOKEN(r), MSG_DONTWAIT);
     } while (n < 0 && errno == EINTR);
     if (n <= 0)
         return 0;
     for (i = 0; i < (unsigned)n; i++) {
         if (rx[i].len > MAILSLOT__POSIX_MAX_MESSAGE)
             continue; /* not from one of our writers */
-        big |= rx[i].len > MAILSLOT__BATCH_SMALL;
+        big |= rx[i].len > MAILSLOT__BATCH_SMALL &&
+               rx[i].skip != MAILSLOT__BUNDLE;
         if (mailslot__reader_queue(r, rx[i].buf, rx[i].len, rx[i].skip))
             r->lost = 1; /* only a large one can need memory here */
     }

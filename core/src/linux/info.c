@@ -3,10 +3,13 @@
  * "<hash>.info" beside the slot's socket.  The file is a symlink whose
  * target is the text
  *
- *   mailslot 2\nmax <bytes>\nbell <file> <ring>\nname <display>\n
+ *   mailslot 2\nmax <bytes>\nbell <file> <ring>\nbundle <token>\n
+ *   name <display>\n
  *
  * (max 0: any size; bell: the reader process's doorbell, a socket in the
- * same directory, and what a ring to it says, see drainer.c).  symlink()
+ * same directory, and what a ring to it says, see drainer.c; bundle: the
+ * token in hex that a bundle of small messages begins with, batch.c, or
+ * "-" when the reader takes none).  symlink()
  * makes it whole in one call and fails when the name is taken;
  * readlink() reads it in one.  Neither opens anything, so nothing
  * planted under the name (a FIFO, a device, a link to one) can block a
@@ -28,17 +31,42 @@
 int
 mailslot__info_format(char *buf, size_t cap, const mailslot__info *in)
 {
-    int n = snprintf(buf, cap,
-        "mailslot 2\nmax %lu\nbell %s %" PRIu64 "\nname %s\n",
-        (unsigned long)in->max_size, in->bell, in->ring, in->display);
+    char token[2 * MAILSLOT__TOKEN + 1] = "-";
+    int n, i;
 
+    for (i = 0; in->bundles && i < MAILSLOT__TOKEN; i++)
+        snprintf(token + 2 * i, 3, "%02x", in->token[i]);
+    n = snprintf(buf, cap,
+        "mailslot 2\nmax %lu\nbell %s %" PRIu64 "\nbundle %s\nname %s\n",
+        (unsigned long)in->max_size, in->bell, in->ring, token,
+        in->display);
     return (n < 0 || (size_t)n >= cap) ? MAILSLOT_EINVAL : n;
+}
+
+/* The bundle token from its hex form (or "-": none). */
+static int
+parse_token(const char *hex, mailslot__info *out)
+{
+    unsigned v;
+    int i;
+
+    out->bundles = strcmp(hex, "-") != 0;
+    if (!out->bundles)
+        return 0;
+    if (strlen(hex) != 2 * MAILSLOT__TOKEN)
+        return -1;
+    for (i = 0; i < MAILSLOT__TOKEN; i++) {
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+            return -1;
+        out->token[i] = (unsigned char)v;
+    }
+    return 0;
 }
 
 int
 mailslot__info_parse(const char *s, size_t len, mailslot__info *out)
 {
-    char buf[MAILSLOT__INFO_MAX + 1];
+    char buf[MAILSLOT__INFO_MAX + 1], token[2 * MAILSLOT__TOKEN + 1];
     unsigned long max;
     const char *name, *end;
     int used = 0;
@@ -48,9 +76,10 @@ mailslot__info_parse(const char *s, size_t len, mailslot__info *out)
     memcpy(buf, s, len);
     buf[len] = '\0';
     /* The bell's file name: up to 31 bytes, no blank. */
-    if (sscanf(buf, "mailslot 2\nmax %lu\nbell %31s %" SCNu64 "\nname %n",
-            &max, out->bell, &out->ring, &used) != 3 || used == 0 ||
-        strchr(out->bell, '/') != NULL)
+    if (sscanf(buf, "mailslot 2\nmax %lu\nbell %31s %" SCNu64
+            "\nbundle %32s\nname %n", &max, out->bell, &out->ring, token,
+            &used) != 4 || used == 0 ||
+        strchr(out->bell, '/') != NULL || parse_token(token, out) != 0)
         return MAILSLOT_EOS;
     name = buf + used;
     end = memchr(name, '\n', len - (size_t)used);

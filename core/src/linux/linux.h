@@ -112,11 +112,14 @@ int mailslot__names_lock(const char *dir, int *fd);
 int mailslot__socket_live(int probe, const char *path);
 
 /* A slot's info (info.c): what its reader tells writers. */
-#define MAILSLOT__INFO_MAX 400
+#define MAILSLOT__INFO_MAX 440
+#define MAILSLOT__TOKEN 16
 typedef struct mailslot__info {
     uint32_t max_size;      /* 0: any */
     uint64_t ring;          /* what a ring says (drainer.c) */
     char bell[32];          /* the doorbell's file in the slot's directory */
+    int bundles;            /* the reader takes bundles (batch.c) */
+    unsigned char token[MAILSLOT__TOKEN]; /* ... that begin with this */
     char display[MAILSLOT__NAME_MAX + 1];
 } mailslot__info;
 int mailslot__info_format(char *buf, size_t cap, const mailslot__info *in);
@@ -162,7 +165,23 @@ void mailslot__origin_set(mailslot_origin *o, const unsigned char *meta,
  * from the relay costs a length check.
  */
 ssize_t mailslot__recv_message(int sock, void *buf, size_t cap, void *spill,
-    size_t spill_cap, const char *relay_path, int flags, size_t *skip);
+    size_t spill_cap, const char *relay_path, const unsigned char *token,
+    int flags, size_t *skip);
+/*
+ * A bundle (batch.c): several small messages a writer's write_many() sent
+ * as one datagram, which begins with the reader's token (TOKEN above;
+ * NULL: the reader takes none).  Its SKIP is MAILSLOT__BUNDLE; it is
+ * never given to a caller as it is, but queued message by message
+ * (mailslot__reader_queue()).
+ */
+#define MAILSLOT__BUNDLE ((size_t)-1)
+/* A bundle holds at most this many messages, of this many bytes in all
+ * (its header included); a reader takes bundles only when its limits are
+ * at least MAILSLOT__BUNDLE_LIMIT_* (reader.c). */
+#define MAILSLOT__BUNDLE_MSGS 64u
+#define MAILSLOT__BUNDLE_BYTES 32768u
+#define MAILSLOT__BUNDLE_LIMIT_MSGS 4096u
+#define MAILSLOT__BUNDLE_LIMIT_BYTES (4u * 1024u * 1024u)
 /*
  * Several datagrams in one system call (recvmmsg): datagram I lands in
  * RX[I].buf and, past its CAP, in RX[I].spill (none when SPILL_CAP is 0).
@@ -180,7 +199,7 @@ typedef struct mailslot__rx {
     size_t skip;
 } mailslot__rx;
 int mailslot__recv_batch(int sock, mailslot__rx *rx, unsigned count,
-    const char *relay_path, int flags);
+    const char *relay_path, const unsigned char *token, int flags);
 /* Make the N-byte datagram received into BUF (CAP bytes) and SPILL whole
  * at the start of SPILL (N at most SPILL's size). */
 void mailslot__recv_gather(const void *buf, size_t cap, void *spill,

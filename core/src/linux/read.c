@@ -44,7 +44,8 @@ take(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
         return MAILSLOT_EBUFFER;
     mailslot__queue_pop_meta(&r->q, buf, meta, sizeof meta, &mlen);
     mailslot__origin_set(origin, meta, mlen);
-    r->took_ms = mailslot__now_ms();
+    if (r->batch_big)
+        r->took_ms = mailslot__now_ms(); /* DRAIN_SKIP (drainer.c) */
     if (r->q.count == 0)
         mailslot__reader_unsignal(r);
     /* DRAIN_FULL: the drain thread stopped at the limits; once the FIFO
@@ -216,14 +217,16 @@ measure_direct(struct mailslot_reader *r, size_t *len, int wait)
     direct_sleep(r, wait);
     do {
         n = mailslot__recv_message(r->sock, head, sizeof head, NULL, 0,
-            r->paths.relay, (wait ? 0 : MSG_DONTWAIT) | MSG_PEEK, &skip);
+            r->paths.relay, MAILSLOT__READER_TOKEN(r),
+            (wait ? 0 : MSG_DONTWAIT) | MSG_PEEK, &skip);
     } while (n < 0 && errno == EINTR && !wait);
     rc = direct_wake(r, wait, n < 0);
     if (rc != 0)
         return rc;
     if (n < 0)
         return 1;
-    if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE || (size_t)n == skip)
+    if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE || (size_t)n == skip ||
+        skip == MAILSLOT__BUNDLE)
         return 0;
     *len = (size_t)n - skip;
     return MAILSLOT_EBUFFER;
@@ -283,7 +286,7 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     do {
         if (want > 1) {
             n = mailslot__recv_batch(r->sock, rx, want, r->paths.relay,
-                wait ? MSG_WAITFORONE : flags);
+                MAILSLOT__READER_TOKEN(r), wait ? MSG_WAITFORONE : flags);
         } else {
             one = mailslot__reader_recv(r, buf, cap, flags, &rx[0].skip);
             rx[0].len = one < 0 ? 0 : (size_t)one;
@@ -297,17 +300,28 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
         r->singles = MAILSLOT__BATCH_PROBE - 1;
     if (n <= 0)
         return 1;
-    r->took_ms = mailslot__now_ms();
     for (i = 0; i < (unsigned)n; i++) {
-        big |= rx[i].len > MAILSLOT__BATCH_SMALL;
-        big_after |= i > 0 && rx[i].len > MAILSLOT__BATCH_SMALL;
+        /* A bundle is of small messages. */
+        int large = rx[i].len > MAILSLOT__BATCH_SMALL &&
+                    rx[i].skip != MAILSLOT__BUNDLE;
+
+        big |= large;
+        big_after |= i > 0 && large;
     }
     r->batch_big = big;
-    /* The first, unless it is not ours (a datagram over the limit). */
-    if (rx[0].len <= MAILSLOT__POSIX_MAX_MESSAGE)
-        rc = deliver(r, rx[0].len, rx[0].skip, buf, cap, len, origin);
-    else
+    if (big)
+        r->took_ms = mailslot__now_ms(); /* DRAIN_SKIP (drainer.c) */
+    /* The first, unless it is not ours (a datagram over the limit) or a
+     * bundle, whose messages are queued and then taken from the FIFO. */
+    if (rx[0].len > MAILSLOT__POSIX_MAX_MESSAGE) {
         rc = TAKE_AGAIN;
+    } else if (rx[0].skip == MAILSLOT__BUNDLE) {
+        mailslot__recv_gather(buf, cap, r->scratch, rx[0].len);
+        rc = mailslot__reader_queue(r, r->scratch, rx[0].len, rx[0].skip)
+            == 0 ? TAKE_AGAIN : MAILSLOT_ENOMEM;
+    } else {
+        rc = deliver(r, rx[0].len, rx[0].skip, buf, cap, len, origin);
+    }
     for (i = 1; i < (unsigned)n; i++)
         if (queue_rx(r, &rx[i]) != 0)
             r->lost = 1; /* only a large one can need memory here */

@@ -72,7 +72,10 @@
  *  2. Every message in the FIFO is older than every message in the socket
  *     (the FIFO is filled only from the socket's head, by the one
  *     receiver of 1), so the order of arrival is kept; info() drains the
- *     socket before it counts, so its count is exact.
+ *     socket before it counts, so its count is exact.  A bundle (several
+ *     small messages of one write_many(), batch.c) is never given out as
+ *     it is: whoever receives it queues its messages in order, under the
+ *     lock, before anything after it (mailslot__reader_queue()).
  *  3. While anyone watches the eventfd (fd_out, waiting > 0, closed),
  *     ev_set is 1 exactly when the FIFO is non-empty or the reader is
  *     closed: whoever queues calls mailslot__reader_signal() before it
@@ -109,6 +112,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -197,11 +201,49 @@ mailslot__reader_unsignal(struct mailslot_reader *r)
         r->ev_set = 0;
 }
 
+/* A bundle's fields are 32-bit little-endian lengths. */
+static size_t
+get32(const unsigned char *p)
+{
+    return (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
+           (size_t)p[3] << 24;
+}
+
+/*
+ * Queue the messages of the N-byte bundle at P (batch.c says how it is
+ * made): the token, a count, then each message's length and bytes.  One
+ * that does not add up is dropped whole, before anything is queued.
+ */
+static int
+queue_bundle(struct mailslot_reader *r, const unsigned char *p, size_t n)
+{
+    size_t at = MAILSLOT__TOKEN + 4, count = get32(p + MAILSLOT__TOKEN), i;
+    size_t len;
+
+    for (i = 0; i < count; i++) {
+        if (n - at < 4 || (len = get32(p + at)) > n - at - 4)
+            return 0;
+        at += 4 + len;
+    }
+    if (at != n || count == 0)
+        return 0;
+    at = MAILSLOT__TOKEN + 4;
+    for (i = 0; i < count; i++) {
+        len = get32(p + at);
+        if (mailslot__queue_push_meta(&r->q, NULL, 0, p + at + 4, len) != 0)
+            return -1;
+        at += 4 + len;
+    }
+    return 0;
+}
+
 /* Queue the datagram of N bytes at P, SKIP of them origin. */
 int
 mailslot__reader_queue(struct mailslot_reader *r, const unsigned char *p,
     size_t n, size_t skip)
 {
+    if (skip == MAILSLOT__BUNDLE)
+        return queue_bundle(r, p, n);
     return mailslot__queue_push_meta(&r->q, p, skip, p + skip, n - skip);
 }
 
@@ -210,7 +252,8 @@ mailslot__reader_recv(struct mailslot_reader *r, void *buf, size_t cap,
     int flags, size_t *skip)
 {
     return mailslot__recv_message(r->sock, buf, cap, r->scratch,
-        MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay, flags, skip);
+        MAILSLOT__POSIX_MAX_MESSAGE + 1, r->paths.relay,
+        MAILSLOT__READER_TOKEN(r), flags, skip);
 }
 
 /*
@@ -277,12 +320,64 @@ claim(struct mailslot_reader *r)
     return rc;
 }
 
-/* Publish the slot's info: max size, display name, and how to ring. */
+/* A 64-bit mix (splitmix64's finalizer). */
+static uint64_t
+mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+}
+
+/*
+ * The token R's bundles begin with (batch.c): unlike any message a
+ * program would send, by chance or by copying another slot's.  A key
+ * drawn once per process, mixed with a counter: no system call per slot.
+ */
+static void
+make_token(struct mailslot_reader *r)
+{
+    static uint64_t key[2], counter;
+    static int have_key;
+    uint64_t k[2], c = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+    int i;
+
+    if (!__atomic_load_n(&have_key, __ATOMIC_ACQUIRE)) {
+        if (getrandom(k, sizeof k, 0) != (ssize_t)sizeof k) {
+            struct timespec ts;
+
+            clock_gettime(CLOCK_REALTIME, &ts);
+            k[0] = mix64((uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32);
+            k[1] = mix64(k[0] ^ (uint64_t)ts.tv_sec);
+        }
+        /* Two threads that race both store a random key; either will do. */
+        memcpy(key, k, sizeof key);
+        __atomic_store_n(&have_key, 1, __ATOMIC_RELEASE);
+    }
+    k[0] = mix64(key[0] ^ c);
+    k[1] = mix64(key[1] ^ mix64(c));
+    for (i = 0; i < 8; i++) {
+        r->token[i] = (unsigned char)(k[0] >> (8 * i));
+        r->token[8 + i] = (unsigned char)(k[1] >> (8 * i));
+    }
+}
+
+/* Publish the slot's info: max size, display name, how to ring, and
+ * whether writers may bundle small messages (only when the limits leave
+ * room for a bundle's overshoot to be small, and any size is allowed). */
 static int
 publish(struct mailslot_reader *r, mailslot__info *info)
 {
     int rc;
 
+    r->bundles = r->max_size == 0 &&
+                 r->limit_msgs >= MAILSLOT__BUNDLE_LIMIT_MSGS &&
+                 r->limit_bytes >= MAILSLOT__BUNDLE_LIMIT_BYTES;
+    if (r->bundles)
+        make_token(r);
+    info->bundles = r->bundles;
+    memcpy(info->token, r->token, sizeof info->token);
     info->max_size = r->max_size;
     memcpy(info->display, r->display, sizeof info->display);
     rc = mailslot__info_publish(r->paths.info, info);

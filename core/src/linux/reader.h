@@ -23,6 +23,8 @@ struct mailslot_reader {
     mailslot__queue q;
     int sock;            /* bound at paths.sock: owns the name */
     int info_made;       /* paths.info is this reader's */
+    int bundles;         /* writers may send bundles (batch.c) ... */
+    unsigned char token[MAILSLOT__TOKEN]; /* ... that begin with this */
     int evfd;            /* -1 until someone waits or watches (events()) */
     int epfd;
     mailslot__life life; /* closed, calls in progress, read timeout */
@@ -94,9 +96,13 @@ void mailslot__reader_unsignal(struct mailslot_reader *r);
  */
 ssize_t mailslot__reader_recv(struct mailslot_reader *r, void *buf,
     size_t cap, int flags, size_t *skip);
-/* Queue the N-byte datagram at P, the first SKIP bytes its origin. */
+/* Queue the N-byte datagram at P, the first SKIP bytes its origin; a
+ * bundle (SKIP MAILSLOT__BUNDLE) message by message, a malformed one not
+ * at all.  0, or -1 when memory ran out. */
 int mailslot__reader_queue(struct mailslot_reader *r, const unsigned char *p,
     size_t n, size_t skip);
+/* The token bundles to R begin with, or NULL when it takes none. */
+#define MAILSLOT__READER_TOKEN(r) ((r)->bundles ? (r)->token : NULL)
 /*
  * Move pending datagrams from the socket into the FIFO (lock held;
  * drainer.c), until the socket is empty or the FIFO full.  Does nothing

@@ -109,6 +109,29 @@ origin_skip(const struct sockaddr_un *sa, socklen_t namelen, size_t n,
                                                   : 0;
 }
 
+/*
+ * What SKIP an N-byte datagram from a local writer gets: MAILSLOT__BUNDLE
+ * when TOKEN (not NULL) begins it, 0 otherwise.  Only writers that read
+ * the reader's info know its token, so a message that begins with it by
+ * chance has a chance of 2^-128; one that does on purpose is its
+ * writer's own to spoil.
+ */
+static size_t
+bundle_skip(const unsigned char *token, size_t n, const void *buf,
+    size_t cap, const void *spill, size_t spill_cap)
+{
+    unsigned char head[MAILSLOT__TOKEN];
+    size_t i;
+
+    if (token == NULL || n < MAILSLOT__TOKEN + 4 ||
+        cap + spill_cap < MAILSLOT__TOKEN)
+        return 0;
+    for (i = 0; i < MAILSLOT__TOKEN; i++)
+        head[i] = i < cap ? ((const unsigned char *)buf)[i]
+                          : ((const unsigned char *)spill)[i - cap];
+    return memcmp(head, token, MAILSLOT__TOKEN) == 0 ? MAILSLOT__BUNDLE : 0;
+}
+
 /* Point MH at BUF (CAP bytes) then SPILL (SPILL_CAP bytes, if any) for
  * the datagram, and at SA for its sender's address. */
 static void
@@ -128,7 +151,8 @@ aim(struct msghdr *mh, struct iovec iov[2], struct sockaddr_un *sa,
 
 ssize_t
 mailslot__recv_message(int sock, void *buf, size_t cap, void *spill,
-    size_t spill_cap, const char *relay_path, int flags, size_t *skip)
+    size_t spill_cap, const char *relay_path, const unsigned char *token,
+    int flags, size_t *skip)
 {
     struct sockaddr_un sa;
     struct iovec iov[2];
@@ -141,12 +165,14 @@ mailslot__recv_message(int sock, void *buf, size_t cap, void *spill,
     if (n >= 0)
         *skip = origin_skip(&sa, mh.msg_namelen, (size_t)n, buf, cap, spill,
             spill_cap, relay_path);
+    if (n >= 0 && *skip == 0)
+        *skip = bundle_skip(token, (size_t)n, buf, cap, spill, spill_cap);
     return n;
 }
 
 int
 mailslot__recv_batch(int sock, mailslot__rx *rx, unsigned count,
-    const char *relay_path, int flags)
+    const char *relay_path, const unsigned char *token, int flags)
 {
     struct mmsghdr mm[MAILSLOT__RX_BATCH];
     struct iovec iov[MAILSLOT__RX_BATCH][2];
@@ -165,6 +191,9 @@ mailslot__recv_batch(int sock, mailslot__rx *rx, unsigned count,
         rx[i].skip = origin_skip(&sa[i], mm[i].msg_hdr.msg_namelen,
             rx[i].len, rx[i].buf, rx[i].cap, rx[i].spill, rx[i].spill_cap,
             relay_path);
+        if (rx[i].skip == 0)
+            rx[i].skip = bundle_skip(token, rx[i].len, rx[i].buf, rx[i].cap,
+                rx[i].spill, rx[i].spill_cap);
     }
     return n;
 }

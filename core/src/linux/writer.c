@@ -59,6 +59,8 @@ struct mailslot_writer {
     int slice_set;            /* first_slice() ran (atomic) */
     uint32_t max_size;
     uint64_t ring;            /* what a ring says (the slot's info) */
+    int bundles;              /* the reader takes bundles (batch.c) */
+    unsigned char token[MAILSLOT__TOKEN];
     struct sockaddr_un bell;
     mailslot__remote *remote; /* remote names only (remote.c) */
 };
@@ -128,6 +130,8 @@ connect_to(struct mailslot_writer *w, const mailslot__slot_paths *paths)
         return rc;
     w->max_size = info.max_size;
     w->ring = info.ring;
+    w->bundles = info.bundles;
+    memcpy(w->token, info.token, sizeof w->token);
     memset(&w->bell, 0, sizeof w->bell);
     w->bell.sun_family = AF_UNIX;
     n = snprintf(w->bell.sun_path, sizeof w->bell.sun_path, "%s/%s",
@@ -370,6 +374,12 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
     if (n < 0)
         return mailslot__os_fail(errno == ECONNREFUSED ? EPIPE : errno);
     return 0;
+}
+
+const unsigned char *
+mailslot__writer_token(mailslot_writer *w)
+{
+    return w->bundles && !w->closed && w->remote == NULL ? w->token : NULL;
 }
 
 int

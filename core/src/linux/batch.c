@@ -18,11 +18,11 @@
  *
  * Writing.  Runs of small messages as bundles when the reader takes them
  * (below); others with sendmmsg() on the writer's connected socket while
- * the kernel queue has room.  When it takes only part of a batch (the queue is full,
- * or the reader went away), the message it stopped at goes through the
- * single write (which waits for room and wakes the drain thread, or
- * reports the error), and the batch goes on after it: the same as one
- * single write per message, in fewer system calls.
+ * the kernel queue has room.  When it takes only part of a batch (the
+ * queue is full, or the reader went away), the message it stopped at
+ * goes through the single write (which waits for room and wakes the
+ * drain thread, or reports the error), and the batch goes on after it:
+ * the same as one single write per message, in fewer system calls.
  */
 #include <errno.h>
 #include <pthread.h>

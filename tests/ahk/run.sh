@@ -124,7 +124,8 @@ if "$src/scripts/build-ahk-zip.sh" "$src" "$work/ahk-zip" "$work/ahk-zip" \
     unzip -q "$zip" -d "$users/mailslot-download"
     bundle=$(ls -d "$users"/mailslot-download/mailslot-ahk-*)
     # examples\server.ahk and examples\client.ahk as a pair, from the zip.
-    cp "$src/tests/ahk/pair_server.ahk" "$bundle/examples/"
+    cp "$src/tests/ahk/pair_server.ahk" "$src/tests/ahk/pair_client.ahk" \
+        "$bundle/examples/"
     out=$work/ahk-pair.out
     (cd "$bundle/examples" && timeout -k 5 40 "$wine" "$v2" /ErrorStdOut \
         "$(winpath "$bundle/examples/pair_server.ahk")" >"$out" 2>&1) &
@@ -133,9 +134,24 @@ if "$src/scripts/build-ahk-zip.sh" "$src" "$work/ahk-zip" "$work/ahk-zip" \
         grep -q '^ready' "$out" 2>/dev/null && break
         sleep 0.2
     done
-    (cd "$bundle/examples" && timeout -k 5 40 "$wine" "$v2" /ErrorStdOut \
-        "$(winpath "$bundle/examples/client.ahk")") >"$work/ahk-client.out" 2>&1
+    run_client() {
+        (cd "$bundle/examples" && timeout -k 5 40 "$wine" "$v2" /ErrorStdOut \
+            "$(winpath "$bundle/examples/pair_client.ahk")") \
+            >"$work/ahk-client.out" 2>&1
+    }
+    run_client
     client=$?
+    # Wine 8 now and then fails to open a mailslot that another process
+    # has just created and reported ready (about one run in three here;
+    # nothing was sent then).  Tell that apart from a failure of ours by
+    # trying once more: everything below must still hold.
+    if [ $client -ne 0 ] &&
+        grep -q 'no mailslot of that name exists' "$work/ahk-client.out"; then
+        echo "    # known Wine difference: the client's first open failed" \
+            "although the server was ready; trying the client once more"
+        run_client
+        client=$?
+    fi
     wait "$server"
     serverrc=$?
     sed 's/^/    /' "$out"

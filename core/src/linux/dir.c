@@ -270,13 +270,18 @@ mailslot__slot_paths_for(const mailslot__name *name, int create,
     return rc != 0 ? rc : mailslot__slot_paths_in(out->dir, name, out);
 }
 
-int
-mailslot__open_regular(int dirfd, const char *file, int flags, mode_t mode,
-    struct stat *stp)
+/*
+ * Open FILE in the slot directory (a path) with FLAGS, as every file
+ * there is opened: never through a symlink, never blocking on a FIFO or
+ * a device, and only if it is a regular file.  Returns the descriptor
+ * (close-on-exec), or -1 with errno set: ELOOP for a symlink,
+ * MAILSLOT__ENOTREG for any other non-regular file.
+ */
+static int
+open_regular(const char *file, int flags, mode_t mode)
 {
-    struct stat own, *st = stp != NULL ? stp : &own;
-    int fd = openat(dirfd, file,
-        flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
+    struct stat st;
+    int fd = open(file, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
 
     if (fd < 0) {
         /* A directory refuses write access before fstat could say so. */
@@ -284,13 +289,13 @@ mailslot__open_regular(int dirfd, const char *file, int flags, mode_t mode,
             errno = MAILSLOT__ENOTREG;
         return -1;
     }
-    if (fstat(fd, st) != 0) {
+    if (fstat(fd, &st) != 0) {
         int err = errno;
         close(fd);
         errno = err;
         return -1;
     }
-    if (!S_ISREG(st->st_mode)) {
+    if (!S_ISREG(st.st_mode)) {
         close(fd);
         errno = MAILSLOT__ENOTREG;
         return -1;
@@ -299,17 +304,20 @@ mailslot__open_regular(int dirfd, const char *file, int flags, mode_t mode,
 }
 
 int
-mailslot__lock_file(const char *path, int *fd, struct stat *st)
+mailslot__lock_file(const char *path, int *fd, int wait)
 {
     int rc;
 
-    *fd = mailslot__open_regular(AT_FDCWD, path, O_RDWR | O_CREAT, 0600, st);
+    *fd = open_regular(path, O_RDWR | O_CREAT, 0600);
     /* Something planted in our directory under the file's name. */
     if (*fd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG))
         return mailslot__err(MAILSLOT_EUNSAFE, errno);
     if (*fd < 0)
         return mailslot__os_fail(errno);
-    if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+    while ((rc = flock(*fd, LOCK_EX | (wait ? 0 : LOCK_NB))) != 0 &&
+           errno == EINTR && wait)
+        ;
+    if (rc == 0)
         return 0;
     rc = errno == EWOULDBLOCK ? mailslot__err(MAILSLOT_EEXISTS, errno)
                               : mailslot__os_fail(errno);
@@ -326,22 +334,7 @@ mailslot__names_lock(const char *dir, int *fd)
 
     if (n < 0 || (size_t)n >= sizeof path)
         return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
-    *fd = mailslot__open_regular(AT_FDCWD, path, O_RDWR | O_CREAT, 0600,
-        NULL);
-    if (*fd < 0 && (errno == ELOOP || errno == MAILSLOT__ENOTREG))
-        return mailslot__err(MAILSLOT_EUNSAFE, errno);
-    if (*fd < 0)
-        return mailslot__os_fail(errno);
-    while (flock(*fd, LOCK_EX) != 0) {
-        if (errno != EINTR) {
-            int err = errno;
-
-            close(*fd);
-            *fd = -1;
-            return mailslot__os_fail(err);
-        }
-    }
-    return 0;
+    return mailslot__lock_file(path, fd, 1);
 }
 
 int

@@ -126,18 +126,13 @@ drain_one(struct mailslot_reader *r)
     /* Writers check the limit; a datagram over it is not ours. */
     if ((size_t)n > MAILSLOT__POSIX_MAX_MESSAGE)
         return 1;
-    if (skip == MAILSLOT__BUNDLE) {
-        /* Out of the FIFO's free space first: its messages go there. */
-        r->batch_big = 0;
-        mailslot__recv_gather(at, room, r->scratch, (size_t)n);
-        return mailslot__reader_queue(r, r->scratch, (size_t)n, skip) == 0
-            ? 1 : -1;
-    }
-    r->batch_big = (size_t)n > MAILSLOT__BATCH_SMALL;
-    if ((size_t)n <= room) {
+    r->batch_big = MAILSLOT__RX_LARGE((size_t)n, skip);
+    if ((size_t)n <= room && skip != MAILSLOT__BUNDLE) {
         mailslot__queue_commit(&r->q, skip, (size_t)n - skip);
         return 1;
     }
+    /* Through scratch: what did not fit, or a bundle (out of the FIFO's
+     * free space first, since its messages are queued there). */
     mailslot__recv_gather(at, room, r->scratch, (size_t)n);
     if (mailslot__reader_queue(r, r->scratch, (size_t)n, skip) != 0)
         return -1;
@@ -185,8 +180,7 @@ drain_batch(struct mailslot_reader *r)
     for (i = 0; i < (unsigned)n; i++) {
         if (rx[i].len > MAILSLOT__POSIX_MAX_MESSAGE)
             continue; /* not from one of our writers */
-        big |= rx[i].len > MAILSLOT__BATCH_SMALL &&
-               rx[i].skip != MAILSLOT__BUNDLE;
+        big |= MAILSLOT__RX_LARGE(rx[i].len, rx[i].skip);
         if (mailslot__reader_queue(r, rx[i].buf, rx[i].len, rx[i].skip))
             r->lost = 1; /* only a large one can need memory here */
     }

@@ -15,13 +15,19 @@
  * planted under the name (a FIFO, a device, a link to one) can block a
  * caller or be read through.  A slot's life reads it once per writer, so
  * one call instead of an open, fstat, read and close is a tenth of the
- * system calls of that life (bench/notes.md, "A slot's life").
+ * system calls of that life (bench/notes.md, "A slot's life").  Also
+ * here: the doorbell's address an info gives, and new bundle tokens.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mailslot.h"
@@ -133,4 +139,57 @@ mailslot__info_publish(const char *path, const mailslot__info *in)
             return mailslot__os_fail(errno);
     }
     return 0;
+}
+
+int
+mailslot__info_bell(const char *dir, const mailslot__info *info,
+    struct sockaddr_un *sa)
+{
+    int n;
+
+    memset(sa, 0, sizeof *sa);
+    sa->sun_family = AF_UNIX;
+    n = snprintf(sa->sun_path, sizeof sa->sun_path, "%s/%s", dir,
+        info->bell);
+    if (n < 0 || (size_t)n >= sizeof sa->sun_path)
+        return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
+    return 0;
+}
+
+/* A 64-bit mix (splitmix64's finalizer). */
+static uint64_t
+mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+}
+
+void
+mailslot__info_token(unsigned char out[MAILSLOT__TOKEN])
+{
+    static uint64_t key[2], counter;
+    static int have_key;
+    uint64_t k[2], c = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+    int i;
+
+    if (!__atomic_load_n(&have_key, __ATOMIC_ACQUIRE)) {
+        if (getrandom(k, sizeof k, 0) != (ssize_t)sizeof k) {
+            struct timespec ts;
+
+            clock_gettime(CLOCK_REALTIME, &ts);
+            k[0] = mix64((uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32);
+            k[1] = mix64(k[0] ^ (uint64_t)ts.tv_sec);
+        }
+        /* Two threads that race both store a random key; either will do. */
+        memcpy(key, k, sizeof key);
+        __atomic_store_n(&have_key, 1, __ATOMIC_RELEASE);
+    }
+    k[0] = mix64(key[0] ^ c);
+    k[1] = mix64(key[1] ^ mix64(c));
+    for (i = 0; i < 8; i++) {
+        out[i] = (unsigned char)(k[0] >> (8 * i));
+        out[8 + i] = (unsigned char)(k[1] >> (8 * i));
+    }
 }

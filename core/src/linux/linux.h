@@ -76,27 +76,17 @@ size_t mailslot__shared_detail(int code, char *buf, size_t cap);
 int mailslot__shared_grant(const mailslot__slot_paths *paths, int access,
     const char *group);
 
-/*
- * Open FILE in the slot directory (relative to DIRFD, or AT_FDCWD for a
- * path) with FLAGS, as every file there is opened: never through a
- * symlink, never blocking on a FIFO or a device, and only if it is a
- * regular file.  Returns the descriptor (close-on-exec), and its fstat()
- * in *ST unless ST is NULL, or -1 with errno set: ELOOP for a symlink,
- * MAILSLOT__ENOTREG for any other non-regular file.
- */
+/* What mailslot__lock_file() and mailslot__info_load() set errno to for
+ * something that is not the kind of file they expect. */
 #define MAILSLOT__ENOTREG ENODEV
-struct stat;
-int mailslot__open_regular(int dirfd, const char *file, int flags,
-    mode_t mode, struct stat *st);
 /*
- * Create or open the file PATH as mailslot__open_regular() does (*ST, if
- * not NULL, gets its fstat() from before the lock) and take its exclusive
- * lock without waiting: 0 with *FD the locked file, or MAILSLOT_EEXISTS
- * (another process holds it), MAILSLOT_EUNSAFE (not a regular file) or
- * another error, with *FD -1.
+ * Create or open the regular file PATH (never through a symlink, never
+ * blocking on a FIFO or a device) and take its exclusive lock, waiting for
+ * it when WAIT: 0 with *FD the locked file, or MAILSLOT_EEXISTS (another
+ * process holds it, and not WAIT), MAILSLOT_EUNSAFE (not a regular file)
+ * or another error, with *FD -1.
  */
-int mailslot__lock_file(const char *path, int *fd, struct stat *st);
-
+int mailslot__lock_file(const char *path, int *fd, int wait);
 /*
  * Lock DIR's "names.lock" (made when missing), waiting for it: the
  * returned descriptor holds the lock until closed; or an error.  Held
@@ -130,6 +120,15 @@ int mailslot__info_parse(const char *s, size_t len, mailslot__info *out);
  * an info).
  */
 int mailslot__info_load(int dirfd, const char *path, mailslot__info *out);
+/* The address of the doorbell INFO names, in the slot directory DIR: 0
+ * or an error (a path too long). */
+int mailslot__info_bell(const char *dir, const mailslot__info *info,
+    struct sockaddr_un *sa);
+/* A new token for a reader's bundles (batch.c): unlike any message a
+ * program would send, by chance or by copying another slot's.  A key
+ * drawn once per process, mixed with a counter: no system call per
+ * slot. */
+void mailslot__info_token(unsigned char out[MAILSLOT__TOKEN]);
 /* Make the info at PATH, replacing one a dead reader left: 0,
  * MAILSLOT_EUNSAFE (something else is there) or another error. */
 int mailslot__info_publish(const char *path, const mailslot__info *in);

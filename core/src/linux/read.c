@@ -301,12 +301,8 @@ take_direct(struct mailslot_reader *r, void *buf, size_t cap, size_t *len,
     if (n <= 0)
         return 1;
     for (i = 0; i < (unsigned)n; i++) {
-        /* A bundle is of small messages. */
-        int large = rx[i].len > MAILSLOT__BATCH_SMALL &&
-                    rx[i].skip != MAILSLOT__BUNDLE;
-
-        big |= large;
-        big_after |= i > 0 && large;
+        big |= MAILSLOT__RX_LARGE(rx[i].len, rx[i].skip);
+        big_after |= i > 0 && MAILSLOT__RX_LARGE(rx[i].len, rx[i].skip);
     }
     r->batch_big = big;
     if (big)

@@ -112,7 +112,6 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -320,49 +319,6 @@ claim(struct mailslot_reader *r)
     return rc;
 }
 
-/* A 64-bit mix (splitmix64's finalizer). */
-static uint64_t
-mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15u;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-    return x ^ (x >> 31);
-}
-
-/*
- * The token R's bundles begin with (batch.c): unlike any message a
- * program would send, by chance or by copying another slot's.  A key
- * drawn once per process, mixed with a counter: no system call per slot.
- */
-static void
-make_token(struct mailslot_reader *r)
-{
-    static uint64_t key[2], counter;
-    static int have_key;
-    uint64_t k[2], c = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-    int i;
-
-    if (!__atomic_load_n(&have_key, __ATOMIC_ACQUIRE)) {
-        if (getrandom(k, sizeof k, 0) != (ssize_t)sizeof k) {
-            struct timespec ts;
-
-            clock_gettime(CLOCK_REALTIME, &ts);
-            k[0] = mix64((uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32);
-            k[1] = mix64(k[0] ^ (uint64_t)ts.tv_sec);
-        }
-        /* Two threads that race both store a random key; either will do. */
-        memcpy(key, k, sizeof key);
-        __atomic_store_n(&have_key, 1, __ATOMIC_RELEASE);
-    }
-    k[0] = mix64(key[0] ^ c);
-    k[1] = mix64(key[1] ^ mix64(c));
-    for (i = 0; i < 8; i++) {
-        r->token[i] = (unsigned char)(k[0] >> (8 * i));
-        r->token[8 + i] = (unsigned char)(k[1] >> (8 * i));
-    }
-}
-
 /* Publish the slot's info: max size, display name, how to ring, and
  * whether writers may bundle small messages (only when the limits leave
  * room for a bundle's overshoot to be small, and any size is allowed). */
@@ -375,7 +331,7 @@ publish(struct mailslot_reader *r, mailslot__info *info)
                  r->limit_msgs >= MAILSLOT__BUNDLE_LIMIT_MSGS &&
                  r->limit_bytes >= MAILSLOT__BUNDLE_LIMIT_BYTES;
     if (r->bundles)
-        make_token(r);
+        mailslot__info_token(r->token);
     info->bundles = r->bundles;
     memcpy(info->token, r->token, sizeof info->token);
     info->max_size = r->max_size;

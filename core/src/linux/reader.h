@@ -61,6 +61,10 @@ struct mailslot_reader {
 /* A datagram this small or smaller may be received in a batch (read.c,
  * and the drain thread in drainer.c); larger ones are taken one at a time. */
 #define MAILSLOT__BATCH_SMALL 4000u
+/* Whether a datagram of N bytes (SKIP as received) is a large one: a
+ * bundle is of small messages, whatever its size. */
+#define MAILSLOT__RX_LARGE(n, skip) \
+    ((n) > MAILSLOT__BATCH_SMALL && (skip) != MAILSLOT__BUNDLE)
 /* FIFO room made sure of before a batch (a record has an 8-byte header),
  * so that queueing its small datagrams, the first included when it does
  * not fit the caller's buffer, never needs memory; it fits the smallest

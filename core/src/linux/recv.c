@@ -80,6 +80,19 @@ mailslot__origin_set(mailslot_origin *o, const unsigned char *meta,
         mailslot__origin_local(o);
 }
 
+/* The first LEN bytes of a datagram received into BUF (CAP bytes) and
+ * SPILL, into OUT (CAP + the spill's size is at least LEN). */
+static void
+head_of(const void *buf, size_t cap, const void *spill, unsigned char *out,
+    size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        out[i] = i < cap ? ((const unsigned char *)buf)[i]
+                         : ((const unsigned char *)spill)[i - cap];
+}
+
 /*
  * The length of the relay's origin header at the front of an N-byte
  * datagram received into BUF (CAP bytes) and SPILL (SPILL_CAP bytes) from
@@ -92,7 +105,6 @@ origin_skip(const struct sockaddr_un *sa, socklen_t namelen, size_t n,
     const char *relay_path)
 {
     unsigned char head[sizeof magic];
-    size_t i;
 
     if (namelen <= sizeof(sa_family_t))
         return 0;
@@ -102,9 +114,7 @@ origin_skip(const struct sockaddr_un *sa, socklen_t namelen, size_t n,
         strncmp(sa->sun_path, relay_path, sizeof sa->sun_path) != 0 ||
         n < MAILSLOT__ORIGIN_WIRE || cap + spill_cap < sizeof magic)
         return 0;
-    for (i = 0; i < sizeof magic; i++)
-        head[i] = i < cap ? ((const unsigned char *)buf)[i]
-                          : ((const unsigned char *)spill)[i - cap];
+    head_of(buf, cap, spill, head, sizeof magic);
     return memcmp(head, magic, sizeof magic) == 0 ? MAILSLOT__ORIGIN_WIRE
                                                   : 0;
 }
@@ -121,14 +131,11 @@ bundle_skip(const unsigned char *token, size_t n, const void *buf,
     size_t cap, const void *spill, size_t spill_cap)
 {
     unsigned char head[MAILSLOT__TOKEN];
-    size_t i;
 
     if (token == NULL || n < MAILSLOT__TOKEN + 4 ||
         cap + spill_cap < MAILSLOT__TOKEN)
         return 0;
-    for (i = 0; i < MAILSLOT__TOKEN; i++)
-        head[i] = i < cap ? ((const unsigned char *)buf)[i]
-                          : ((const unsigned char *)spill)[i - cap];
+    head_of(buf, cap, spill, head, MAILSLOT__TOKEN);
     return memcmp(head, token, MAILSLOT__TOKEN) == 0 ? MAILSLOT__BUNDLE : 0;
 }
 

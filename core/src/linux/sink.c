@@ -55,7 +55,7 @@ lock_relay(struct mailslot__sink *s)
     char path[sizeof s->dir + 16];
 
     snprintf(path, sizeof path, "%s/" MAILSLOT__RELAY_LOCK, s->dir);
-    return mailslot__lock_file(path, &s->lockfd, NULL);
+    return mailslot__lock_file(path, &s->lockfd, 0);
 }
 
 int
@@ -107,11 +107,9 @@ mailslot__plat_sink_deliver(mailslot__sink *s, const mailslot__name *name,
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
     memcpy(sa.sun_path, paths.sock, strlen(paths.sock) + 1);
-    memset(&bell, 0, sizeof bell);
-    bell.sun_family = AF_UNIX;
-    if ((size_t)snprintf(bell.sun_path, sizeof bell.sun_path, "%s/%s",
-            paths.dir, info.bell) >= sizeof bell.sun_path)
-        return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
+    rc = mailslot__info_bell(paths.dir, &info, &bell);
+    if (rc != 0)
+        return rc;
     n = sendto(s->sock, s->buf, MAILSLOT__ORIGIN_WIRE + len,
         MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&sa, sizeof sa);
     if (n < 0 && errno == EAGAIN) {

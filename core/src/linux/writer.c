@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -118,7 +117,7 @@ connect_to(struct mailslot_writer *w, const mailslot__slot_paths *paths)
 {
     struct sockaddr_un sa;
     mailslot__info info;
-    int n, rc;
+    int rc;
 
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
@@ -132,13 +131,7 @@ connect_to(struct mailslot_writer *w, const mailslot__slot_paths *paths)
     w->ring = info.ring;
     w->bundles = info.bundles;
     memcpy(w->token, info.token, sizeof w->token);
-    memset(&w->bell, 0, sizeof w->bell);
-    w->bell.sun_family = AF_UNIX;
-    n = snprintf(w->bell.sun_path, sizeof w->bell.sun_path, "%s/%s",
-        paths->dir, info.bell);
-    if (n < 0 || (size_t)n >= sizeof w->bell.sun_path)
-        return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
-    return 0;
+    return mailslot__info_bell(paths->dir, &info, &w->bell);
 }
 
 /*

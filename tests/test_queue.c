@@ -424,7 +424,7 @@ test_foreign(void)
     CHECK(ok);
     for (i = 0; i < 4; i++) {
         CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), 0);
-        CHECK_MEM(buf, len, "abcd" + i, 1);
+        CHECK_MEM(buf, len, &"abcd"[i], 1);
     }
     CHECK_EQ(mailslot_read(r, buf, sizeof buf, &len, 0), MAILSLOT_ETIMEOUT);
     mailslot_reader_free(r);
@@ -458,6 +458,55 @@ test_writers_together(void)
     CHECK(ok);
 }
 
+/*
+ * Large messages from one writer, then from four, while the reader keeps
+ * up: the writers wait for room in turns or in send() (writer.c,
+ * TAKE_TURNS and GIVE_WAY), and every message arrives whole, once, and
+ * in each writer's order (message I of some writer never before as many
+ * messages I-1).
+ */
+static void
+test_large_writers(void)
+{
+    enum { COUNT = 300, SIZE = 61440 };
+    static int seen[COUNT];
+    char *buf = malloc(SIZE);
+    int writers, i, ok = 1;
+    pid_t pid[4];
+
+    for (writers = 1; writers <= 4; writers += 3) {
+        const char *name = unique_name("large");
+        mailslot_reader *r = NULL;
+        size_t len;
+        int got;
+
+        memset(seen, 0, sizeof seen);
+        CHECK_EQ(mailslot_create(name, NULL, &r), 0);
+        for (i = 0; i < writers; i++)
+            pid[i] = spawn_helper(argv0, "write", name, "300", "61440",
+                (char *)NULL);
+        for (got = 0; got < writers * COUNT; got++) {
+            int n;
+
+            if (mailslot_read(r, buf, SIZE, &len, 10000) != 0 ||
+                len != SIZE || sscanf(buf, "%d", &n) != 1 || n < 0 ||
+                n >= COUNT || (n > 0 && seen[n] >= seen[n - 1])) {
+                ok = 0;
+                break;
+            }
+            seen[n]++;
+        }
+        for (i = 0; i < writers; i++)
+            ok &= wait_helper(pid[i]) == 0;
+        for (i = 0; i < COUNT; i++)
+            ok &= seen[i] == writers;
+        CHECK_EQ(mailslot_read(r, buf, SIZE, &len, 0), MAILSLOT_ETIMEOUT);
+        mailslot_reader_free(r);
+    }
+    CHECK(ok);
+    free(buf);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -477,5 +526,6 @@ main(int argc, char **argv)
     test_batches();
     test_foreign();
     test_writers_together();
+    test_large_writers();
     return testlib_finish();
 }

@@ -29,7 +29,9 @@
  *   backlog, bl           w->backlog and the local backlog of
  *                         mailslot__plat_write(); BACKLOG_WRITES scaled down
  *   proctype writer       mailslot__plat_write() called NMSG times (states
- *                         SEND, GIVE_WAY, RING_NOW, RINGING of reader.c)
+ *                         SEND, GIVE_WAY, TAKE_TURNS, RING_NOW,
+ *                         RINGING of reader.c; TAKE_TURNS waits as
+ *                         GIVE_WAY does, without a ring)
  *   inline send_when_room send_when_room() (RINGING)
  *   RING                  ring() (writer.c)
  *   SEND(id, seq)         a send() that finds room
@@ -275,7 +277,8 @@ proctype writer(byte id)
         fi;
         if
         :: bl -> atomic { RING; bl = 0 }     /* RING_NOW */
-        :: else -> skip          /* GIVE_WAY: sched_yield() */
+        :: else -> skip          /* GIVE_WAY: sched_yield(); or
+                                    TAKE_TURNS: the same wait in poll() */
         fi;
         /* A blocking send() of one FIRST_SLICE_MS slice. */
         if

@@ -26,6 +26,10 @@
  *              RING_NOW while backlog > 0.
  *   GIVE_WAY   sched_yield(), then a blocking send() of FIRST_SLICE_MS:
  *              a reader that keeps up makes room in that time.
+ *   TAKE_TURNS instead of GIVE_WAY for a large message while no other
+ *              writer was seen waiting: poll() for room up to
+ *              FIRST_SLICE_MS, then send(); a queue full again there
+ *              means other writers wait, and the next waits GIVE_WAY.
  *   RING_NOW   ring, then the same blocking send().
  *   RINGING    still full: ring, blocking send() of RING_AGAIN_MS, again
  *              until room or the write timeout (then "full").  Leaving it

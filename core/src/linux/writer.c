@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ struct mailslot_writer {
     unsigned backlog;         /* writes left that ring at once (atomic) */
     int sndbuf_set;           /* grow_sndbuf() ran (atomic) */
     int slice_set;            /* first_slice() ran (atomic) */
+    unsigned herd;            /* waits left before take_turns() (atomic) */
     uint32_t max_size;
     uint64_t ring;            /* what a ring says (the slot's info) */
     int bundles;              /* the reader takes bundles (batch.c) */
@@ -321,6 +323,53 @@ send_when_room(struct mailslot_writer *w, const void *data, size_t len)
     return n;
 }
 
+/*
+ * TAKE_TURNS: a large message finds the queue full and no other writer
+ * has been seen waiting.  poll() wakes a datagram writer only when three
+ * quarters of its send buffer are free again, so the reader takes the
+ * writer's messages in a run and the writer sends the next ones in a run,
+ * one wake-up each, where a blocking send() is woken for every message
+ * taken.  But poll() wakes every waiting writer at once: one that finds
+ * the queue full again after its wake-up has others waiting beside it, and
+ * its next HERD_WAITS waits are GIVE_WAY's blocking send(), which the
+ * kernel wakes one writer at a time.  A poll() that runs out (the first
+ * slice) goes on to RINGING.  0 or -1 and errno as send().  Measured:
+ * bench/notes.md, "Large writes that take turns".
+ */
+#define HERD_WAITS 64u
+
+static int
+take_turns(struct mailslot_writer *w)
+{
+    unsigned left = __atomic_load_n(&w->herd, __ATOMIC_RELAXED);
+
+    if (left == 0)
+        return 1;
+    __atomic_store_n(&w->herd, left - 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+static ssize_t
+send_in_turn(struct mailslot_writer *w, const void *data, size_t len)
+{
+    struct pollfd p = {w->sock, POLLOUT, 0};
+    ssize_t n;
+    int rc = poll(&p, 1, FIRST_SLICE_MS);
+
+    if (rc <= 0) {
+        if (rc == 0)
+            errno = EAGAIN;
+        return -1;
+    }
+    n = send(w->sock, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno == EAGAIN) {
+        __atomic_store_n(&w->herd, HERD_WAITS, __ATOMIC_RELAXED);
+        first_slice(w);
+        n = send(w->sock, data, len, MSG_NOSIGNAL);
+    }
+    return n;
+}
+
 int
 mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
 {
@@ -348,6 +397,9 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
             /* The reader fell behind lately, so the drain thread is
              * likely serving its backlog: ring at once. */
             ring(w);
+        } else if (len >= BIG_SEND && take_turns(w)) {
+            n = send_in_turn(w, data, len);
+            goto sent;
         } else {
             /* Give way once: a reader that keeps up has taken a message
              * by then.  A writer that sleeps at once has to be woken by
@@ -360,6 +412,7 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
         first_slice(w);
         n = send(w->sock, data, len, MSG_NOSIGNAL);
     }
+sent:
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         n = send_when_room(w, data, len);
         __atomic_store_n(&w->backlog, BACKLOG_WRITES, __ATOMIC_RELAXED);

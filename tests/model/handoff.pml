@@ -12,7 +12,7 @@
  *                         (net.unix.max_dgram_qlen)
  *   q                     the reader's FIFO, r->q; LIMIT is r->limit_msgs
  *   bell                  this reader's rings waiting in its process's
- *                         doorbell (drainer.c): BELL_QLEN at most; a ring
+ *                         doorbell (bell.c): BELL_QLEN at most; a ring
  *                         sent to a full doorbell is dropped
  *                         (MSG_DONTWAIT).  Other readers' rings in the
  *                         same doorbell are left out: the thread takes

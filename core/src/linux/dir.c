@@ -8,7 +8,7 @@
  * socket whose process died refuses connections, so a crashed reader's
  * name is taken again by the next create (reader.c, claim()).  Each
  * process that reads has one doorbell per directory, "bell.<pid>", a
- * socket writers ring when a slot's kernel queue is full (drainer.c).
+ * socket writers ring when a slot's kernel queue is full (bell.c).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -13,7 +13,7 @@
  * close.  When the library is unloaded (a Lua state that closes unloads
  * its C modules) or the process exits, a thread with no reader left is
  * stopped and joined first, so it never runs code that is gone, and the
- * doorbells are removed.
+ * doorbells are removed.  The doorbells themselves are bell.c's.
  *
  * Who touches what.  dm guards the registry, the doorbells, the epoll set
  * and whether the thread runs.  The thread holds dm while it serves a
@@ -27,19 +27,15 @@
  * start and a join per slot, and a doorbell per slot a descriptor and six
  * system calls.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "mailslot.h"
@@ -62,15 +58,6 @@ struct entry {
 static pthread_mutex_t dm = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static int ep = -1;        /* the epoll set of doorbells */
-/* This process's doorbells, one per slot directory it reads in (the
- * epoll event of bells[i] is i). */
-static struct bell {
-    char dir[sizeof(((mailslot__slot_paths *)0)->dir)];
-    char path[sizeof(((mailslot__slot_paths *)0)->dir) + 32];
-    char file[32];
-    int fd;
-} *bells;
-static size_t nbells;
 static int stop_fd = -1;   /* tells the thread to stop (unload) */
 static int running;        /* the thread runs (or is about to exit) */
 static int stopping;       /* unload: the thread must exit now */
@@ -266,7 +253,7 @@ drainer_main(void *arg)
 {
     struct epoll_event evs[DRAINER_EVENTS];
     uint64_t v, rings[RINGS_MAX];
-    int n, i, nrings;
+    int n, i, nrings, fd;
 
     (void)arg;
     for (;;) {
@@ -279,8 +266,8 @@ drainer_main(void *arg)
             if (evs[i].data.u64 == STOP_EVENT) {
                 if (read(stop_fd, &v, sizeof v) < 0)
                     v = 0;
-            } else if (evs[i].data.u64 < nbells) {
-                take_rings(bells[evs[i].data.u64].fd, rings, &nrings);
+            } else if ((fd = mailslot__bell_fd(evs[i].data.u64)) >= 0) {
+                take_rings(fd, rings, &nrings);
             }
         }
         for (i = 0; i < nrings; i++) {
@@ -302,7 +289,7 @@ drainer_main(void *arg)
 /* A child process has no drain thread; it starts its own, with its own
  * doorbells, when it creates a reader.  Readers it inherited are not
  * served (their thread was never copied), and the parent's doorbells are
- * the parent's: closed here, not removed. */
+ * the parent's: closed here, not removed (bell.c). */
 static void
 prepare(void)
 {
@@ -318,17 +305,11 @@ parent(void)
 static void
 child(void)
 {
-    size_t i;
-
     if (ep >= 0)
         close(ep);
     if (stop_fd >= 0)
         close(stop_fd);
-    for (i = 0; i < nbells; i++)
-        close(bells[i].fd);
-    free(bells);
-    bells = NULL;
-    nbells = 0;
+    mailslot__bells_close(0);
     ep = stop_fd = -1;
     running = joinable = stopping = 0;
     readers = 0;
@@ -369,116 +350,6 @@ make_set(void)
         return mailslot__os_fail(err);
     }
     return 0;
-}
-
-/*
- * Remove the doorbells of processes that died in DIR (names lock held):
- * files named "bell.*" that no socket is bound to.  Done once per
- * process and directory, when its doorbell there is made, so a crashed
- * process's doorbell does not stay for good.
- */
-static void
-sweep_bells(const char *dir)
-{
-    char path[sizeof bells[0].path];
-    struct dirent *e;
-    DIR *d = opendir(dir);
-    int probe;
-
-    if (d == NULL)
-        return;
-    probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    while (probe >= 0 && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, "bell.", 5) != 0 ||
-            (size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >=
-                sizeof path)
-            continue;
-        if (mailslot__socket_live(probe, path) == 0)
-            unlinkat(dirfd(d), e->d_name, 0);
-    }
-    if (probe >= 0)
-        close(probe);
-    closedir(d);
-}
-
-/* Bind this process's doorbell in DIR (names lock held): "bell.<pid>",
- * or "bell.<pid>.<n>" if another pid namespace's process has that. */
-static int
-bind_bell(struct bell *b, const char *dir)
-{
-    struct sockaddr_un sa;
-    int n, i;
-
-    b->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (b->fd < 0)
-        return mailslot__os_fail(errno);
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    for (i = 0; i < 100; i++) {
-        if (i == 0)
-            snprintf(b->file, sizeof b->file, "bell.%ld", (long)getpid());
-        else
-            snprintf(b->file, sizeof b->file, "bell.%ld.%d", (long)getpid(),
-                i);
-        n = snprintf(b->path, sizeof b->path, "%s/%s", dir, b->file);
-        if (n < 0 || (size_t)n >= sizeof b->path ||
-            (size_t)n >= sizeof sa.sun_path)
-            return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
-        memcpy(sa.sun_path, b->path, (size_t)n + 1);
-        if (bind(b->fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
-            /* Writers of a shared slot are other users: anyone who may
-             * enter the directory may ring (a ring only makes the thread
-             * look at that slot's socket). */
-            chmod(b->path, 0666);
-            return 0;
-        }
-        if (errno != EADDRINUSE)
-            return mailslot__os_fail(errno);
-    }
-    return mailslot__os_fail(EADDRINUSE);
-}
-
-/* This process's doorbell in DIR, made when missing (dm held): its index
- * in bells, or an error. */
-static int
-bell_for(const char *dir)
-{
-    struct epoll_event ev;
-    struct bell *nb, b;
-    size_t i;
-    int lockfd, rc;
-
-    for (i = 0; i < nbells; i++)
-        if (strcmp(bells[i].dir, dir) == 0)
-            return (int)i;
-    memset(&b, 0, sizeof b);
-    if (strlen(dir) >= sizeof b.dir)
-        return mailslot__err(MAILSLOT_EINVAL, ENAMETOOLONG);
-    memcpy(b.dir, dir, strlen(dir) + 1);
-    nb = realloc(bells, (nbells + 1) * sizeof *bells);
-    if (nb == NULL)
-        return mailslot__os_fail(ENOMEM);
-    bells = nb;
-    rc = mailslot__names_lock(dir, &lockfd);
-    if (rc != 0)
-        return rc;
-    sweep_bells(dir);
-    rc = bind_bell(&b, dir);
-    close(lockfd);
-    ev.events = EPOLLIN;
-    ev.data.u64 = nbells;
-    if (rc == 0 && epoll_ctl(ep, EPOLL_CTL_ADD, b.fd, &ev) != 0)
-        rc = mailslot__os_fail(errno);
-    if (rc != 0) {
-        if (b.fd >= 0) {
-            if (b.path[0] != '\0')
-                unlink(b.path);
-            close(b.fd);
-        }
-        return rc;
-    }
-    bells[nbells] = b;
-    return (int)nbells++;
 }
 
 /* Start the thread (dm held). */
@@ -556,7 +427,7 @@ mailslot__drainer_add(struct mailslot_reader *r, mailslot__info *info)
     pthread_once(&atfork_once, install_atfork);
     pthread_mutex_lock(&dm);
     rc = make_set();
-    if (rc == 0 && (bell = bell_for(r->paths.dir)) < 0)
+    if (rc == 0 && (bell = mailslot__bell_for(r->paths.dir, ep)) < 0)
         rc = bell;
     if (rc == 0 && (idx = take_index()) == UINT32_MAX)
         rc = mailslot__os_fail(ENOMEM);
@@ -567,7 +438,7 @@ mailslot__drainer_add(struct mailslot_reader *r, mailslot__info *info)
         r->drain_idx = idx;
         readers++;
         info->ring = ring_of(idx, table[idx].gen);
-        memcpy(info->bell, bells[bell].file, sizeof info->bell);
+        memcpy(info->bell, mailslot__bell_file(bell), sizeof info->bell);
     }
     pthread_mutex_unlock(&dm);
     return rc;
@@ -595,7 +466,6 @@ drainer_unload(void)
 {
     uint64_t one = 1;
     int join = 0;
-    size_t i;
 
     pthread_mutex_lock(&dm);
     if (joinable && readers == 0) {
@@ -611,14 +481,7 @@ drainer_unload(void)
     if (join)
         pthread_join(thread, NULL);
     pthread_mutex_lock(&dm);
-    if (readers == 0 && !running) {
-        for (i = 0; i < nbells; i++) {
-            unlink(bells[i].path);
-            close(bells[i].fd);
-        }
-        free(bells);
-        bells = NULL;
-        nbells = 0;
-    }
+    if (readers == 0 && !running)
+        mailslot__bells_close(1);
     pthread_mutex_unlock(&dm);
 }

@@ -7,7 +7,7 @@
  *   name <display>\n
  *
  * (max 0: any size; bell: the reader process's doorbell, a socket in the
- * same directory, and what a ring to it says, see drainer.c; bundle: the
+ * same directory, bell.c, and what a ring to it says, drainer.c; bundle: the
  * token in hex that a bundle of small messages begins with, batch.c, or
  * "-" when the reader takes none).  symlink()
  * makes it whole in one call and fails when the name is taken;

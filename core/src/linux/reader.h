@@ -122,4 +122,15 @@ int mailslot__reader_events(struct mailslot_reader *r);
 int mailslot__drainer_add(struct mailslot_reader *r, mailslot__info *info);
 void mailslot__drainer_remove(struct mailslot_reader *r);
 
+/* The process's doorbells (bell.c; the caller holds the drain thread's
+ * lock).  bell_for: the doorbell in DIR, made (and added to the epoll set
+ * EP with its index as the event) when missing; its index or an error.
+ * bell_fd: doorbell I's socket, or -1.  bell_file: its name in its
+ * directory.  bells_close: close them all, and REMOVE their files (at
+ * unload; a forked child closes its parent's without removing them). */
+int mailslot__bell_for(const char *dir, int ep);
+int mailslot__bell_fd(uint64_t i);
+const char *mailslot__bell_file(int i);
+void mailslot__bells_close(int remove);
+
 #endif

@@ -217,7 +217,7 @@ mailslot__shared_grant(const mailslot__slot_paths *paths, int access,
 
     /* Connecting to a socket needs write permission on it.  The info is
      * a symlink, which anyone who may enter the directory can read, and
-     * the process's doorbell is open to them too (drainer.c). */
+     * the process's doorbell is open to them too (bell.c). */
     if (access == MAILSLOT__ACCESS_GROUP) {
         rc = group_id(group, &gid);
         if (rc != 0)

@@ -27,7 +27,9 @@
  *   waiting               r->waiting (reads asleep in poll(): POLL_WAIT)
  *   ev_set                r->ev_set (the eventfd is readable)
  *   backlog, bl           w->backlog and the local backlog of
- *                         mailslot__plat_write(); BACKLOG_WRITES scaled down
+ *                         mailslot__plat_write(); BACKLOG_WRITES scaled down;
+ *                         w->missed reaching BACKLOG_MISSES is a choice to
+ *                         end the backlog at any RING_NOW
  *   proctype writer       mailslot__plat_write() called NMSG times (states
  *                         SEND, GIVE_WAY, TAKE_TURNS, RING_NOW,
  *                         RINGING of reader.c; TAKE_TURNS waits as
@@ -276,7 +278,13 @@ proctype writer(byte id)
            }
         fi;
         if
-        :: bl -> atomic { RING; bl = 0 }     /* RING_NOW */
+        :: bl -> atomic {                    /* RING_NOW */
+               RING; bl = 0;
+               if
+               :: backlog = 0   /* BACKLOG_MISSES full queues in a row */
+               :: skip
+               fi
+           }
         :: else -> skip          /* GIVE_WAY: sched_yield(); or
                                     TAKE_TURNS: the same wait in poll() */
         fi;

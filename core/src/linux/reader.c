@@ -34,7 +34,9 @@
  *   RINGING    still full: ring, blocking send() of RING_AGAIN_MS, again
  *              until room or the write timeout (then "full").  Leaving it
  *              sets backlog = BACKLOG_WRITES: the reader fell behind, so
- *              the next full queues ring at once.
+ *              the next full queues ring at once, until BACKLOG_MISSES
+ *              of them in a row (the reader takes the messages itself,
+ *              one at a time) end it.
  * Drain thread, as it serves this reader (drainer.c, serve()):
  *   DRAIN_ASLEEP  in epoll_wait() on the doorbells, without the lock;
  *                 woken, it takes every waiting ring (take_rings()).

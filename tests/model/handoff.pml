@@ -28,12 +28,12 @@
  *   ev_set                r->ev_set (the eventfd is readable)
  *   backlog, bl           w->backlog and the local backlog of
  *                         mailslot__plat_write(); BACKLOG_WRITES scaled down;
- *                         w->missed reaching BACKLOG_MISSES is a choice to
- *                         end the backlog at any RING_NOW
+ *                         w->missed and w->room (RESTING) are a choice:
+ *                         any full queue in backlog may rest
  *   proctype writer       mailslot__plat_write() called NMSG times (states
  *                         SEND, GIVE_WAY, TAKE_TURNS, RING_NOW,
- *                         RINGING of reader.c; TAKE_TURNS waits as
- *                         GIVE_WAY does, without a ring)
+ *                         RESTING, RINGING of reader.c; TAKE_TURNS and
+ *                         RESTING wait as GIVE_WAY does, without a ring)
  *   inline send_when_room send_when_room() (RINGING)
  *   RING                  ring() (writer.c)
  *   SEND(id, seq)         a send() that finds room
@@ -278,13 +278,8 @@ proctype writer(byte id)
            }
         fi;
         if
-        :: bl -> atomic {                    /* RING_NOW */
-               RING; bl = 0;
-               if
-               :: backlog = 0   /* BACKLOG_MISSES full queues in a row */
-               :: skip
-               fi
-           }
+        :: bl -> atomic { RING; bl = 0 }     /* RING_NOW */
+        :: bl -> bl = 0          /* RESTING: GIVE_WAY or TAKE_TURNS */
         :: else -> skip          /* GIVE_WAY: sched_yield(); or
                                     TAKE_TURNS: the same wait in poll() */
         fi;

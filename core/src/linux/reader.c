@@ -23,7 +23,7 @@
  * Writer (writer.c, mailslot__plat_write(); no lock, nothing shared with
  * the reader but the socket and the doorbell):
  *   SEND       send(MSG_DONTWAIT).  Room: done.  Full: GIVE_WAY, or
- *              RING_NOW while backlog > 0.
+ *              RING_NOW while backlog > 0 (not RESTING).
  *   GIVE_WAY   sched_yield(), then a blocking send() of FIRST_SLICE_MS:
  *              a reader that keeps up makes room in that time.
  *   TAKE_TURNS instead of GIVE_WAY for a large message while no other
@@ -34,9 +34,11 @@
  *   RINGING    still full: ring, blocking send() of RING_AGAIN_MS, again
  *              until room or the write timeout (then "full").  Leaving it
  *              sets backlog = BACKLOG_WRITES: the reader fell behind, so
- *              the next full queues ring at once, until BACKLOG_MISSES
- *              of them in a row (the reader takes the messages itself,
- *              one at a time) end it.
+ *              the next full queues ring at once.
+ *   RESTING    backlog > 0, but BACKLOG_MISSES writes in a row found the
+ *              queue full (someone takes messages one at a time): full
+ *              queues GIVE_WAY (or TAKE_TURNS) without a ring, until
+ *              BACKLOG_MISSES writes in a row find room.
  * Drain thread, as it serves this reader (drainer.c, serve()):
  *   DRAIN_ASLEEP  in epoll_wait() on the doorbells, without the lock;
  *                 woken, it takes every waiting ring (take_rings()).

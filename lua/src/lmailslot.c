@@ -223,12 +223,15 @@ writer_write(lua_State *L)
     size_t len;
     int enc, rc;
 
-    luaL_checkstring(L, 2);
-    enc = check_write_encoding(L, 3, -1);
-    rc = push_message(L, 2, enc, lua_toboolean(L, 4));
-    if (rc != 0)
-        return lmailslot_push_failure(L, rc);
-    msg = lua_tolstring(L, -1, &len);
+    msg = luaL_checklstring(L, 2, &len);
+    if (lua_gettop(L) > 2) {
+        /* An encoding or a terminating NUL: the message is made first. */
+        enc = check_write_encoding(L, 3, -1);
+        rc = push_message(L, 2, enc, lua_toboolean(L, 4));
+        if (rc != 0)
+            return lmailslot_push_failure(L, rc);
+        msg = lua_tolstring(L, -1, &len);
+    }
     rc = mailslot_write(box->w, msg, len);
     if (rc != 0)
         return lmailslot_push_failure(L, rc);

@@ -72,8 +72,9 @@ struct mailslot_writer {
     int32_t timeout_ms;       /* waiting for room; -1 forever (atomic) */
     unsigned backlog;         /* writes left that ring at once (atomic) */
     unsigned missed;          /* backlog writes in a row that found the
-                                 queue full (atomic; BACKLOG_MISSES) */
-    unsigned room;            /* ... and that found room (atomic) */
+                                 queue full, up to BACKLOG_MISSES (atomic) */
+    unsigned room;            /* ... and that found room after such a run
+                                 (atomic; found_room()) */
     int sndbuf_set;           /* grow_sndbuf() ran (atomic) */
     int slice_set;            /* first_slice() ran (atomic) */
     unsigned herd;            /* waits left before take_turns() (atomic) */
@@ -389,6 +390,40 @@ send_in_turn(struct mailslot_writer *w, const void *data, size_t len)
     return n;
 }
 
+/*
+ * What a write in backlog found at its first try, counted for RESTING
+ * (BACKLOG_MISSES).  found_full() returns 1 when the writer should ring at
+ * once (RING_NOW), 0 when it rests.  missed stops at BACKLOG_MISSES, and
+ * room is counted only while missed is not 0, so a write that finds room
+ * outside a run of full queues only loads a word.  The counts need not be
+ * exact when threads share a writer: relaxed loads and stores, no locked
+ * read-modify-write.
+ */
+static void
+found_room(struct mailslot_writer *w)
+{
+    unsigned room;
+
+    if (__atomic_load_n(&w->missed, __ATOMIC_RELAXED) == 0)
+        return;
+    room = __atomic_load_n(&w->room, __ATOMIC_RELAXED) + 1;
+    __atomic_store_n(&w->room, room, __ATOMIC_RELAXED);
+    if (room >= BACKLOG_MISSES)
+        __atomic_store_n(&w->missed, 0, __ATOMIC_RELAXED);
+}
+
+static int
+found_full(struct mailslot_writer *w)
+{
+    unsigned missed = __atomic_load_n(&w->missed, __ATOMIC_RELAXED);
+
+    __atomic_store_n(&w->room, 0, __ATOMIC_RELAXED);
+    if (missed >= BACKLOG_MISSES)
+        return 0;
+    __atomic_store_n(&w->missed, missed + 1, __ATOMIC_RELAXED);
+    return 1;
+}
+
 int
 mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
 {
@@ -411,14 +446,10 @@ mailslot__plat_write(mailslot_writer *w, const void *data, size_t len)
      * of the two steps below, then a wait in send() of FIRST_SLICE_MS at
      * most. */
     n = send(w->sock, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (backlog && n >= 0 &&
-        __atomic_add_fetch(&w->room, 1, __ATOMIC_RELAXED) >= BACKLOG_MISSES)
-        __atomic_store_n(&w->missed, 0, __ATOMIC_RELAXED);
+    if (backlog && n >= 0)
+        found_room(w);
     if (n < 0 && errno == EAGAIN) {
-        if (backlog)
-            __atomic_store_n(&w->room, 0, __ATOMIC_RELAXED);
-        if (backlog && __atomic_add_fetch(&w->missed, 1, __ATOMIC_RELAXED)
-            <= BACKLOG_MISSES) {
+        if (backlog && found_full(w)) {
             /* The reader fell behind lately, so the drain thread is
              * likely serving its backlog: ring at once (RING_NOW; not
              * after BACKLOG_MISSES full queues in a row: RESTING). */

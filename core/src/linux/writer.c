@@ -37,11 +37,16 @@
  * (bench/notes.md, "What each mechanism is worth"): ringing at once
  * instead of after the first slice cost C 16 B with 16 writers 2.7x ->
  * 1.0x raw and C 60 KiB with 1 writer 1.15x -> 0.80x, because the drain
- * thread then takes over from a reader that keeps up.  A write timeout
- * of 0 still waits one RING_AGAIN_MS slice after ringing, so "0" means
- * "do not wait for a full reader", not "fail whenever the kernel's small
- * queue is momentarily full". */
-#define FIRST_SLICE_MS 5
+ * thread then takes over from a reader that keeps up.  With many writers
+ * on few CPUs a writer the kernel woke can wait longer than a slice for a
+ * CPU while the reader keeps up; 10 ms instead of 5 (bench/notes.md, "A
+ * first slice of 10 ms") made those false alarms rare: C 60 KiB with 16
+ * writers 0.88x -> 0.95x raw when the machine was slow, a reader that
+ * does not read costs a writer a few ms more once.  A write timeout of 0
+ * still waits one RING_AGAIN_MS slice after ringing, so "0" means "do not
+ * wait for a full reader", not "fail whenever the kernel's small queue is
+ * momentarily full". */
+#define FIRST_SLICE_MS 10
 #define RING_AGAIN_MS 20
 /* After a write had to ring, this many writes ring at once on a full
  * queue (see mailslot__plat_write()).  Measured: without it, a writer

@@ -190,9 +190,9 @@ def measure(runner, cfg, langs, reps):
     """Run every case REPS times, baseline and mailslot alternating; the
     rows the one-writer targets judge (throughput with one writer, batch
     calls) twice as often, since a row moves by a quarter between runs
-    here, and the wake-up rows too: a run's p99 is its 20th-slowest of
-    2,000 wake-ups, and it moved between 31 and 51 us from one run to the
-    next for raw AF_UNIX and for mailslot alike."""
+    here, and the wake-up rows too: a run's p99 rests on its slowest
+    hundredth of wake-ups, and it moved between 31 and 51 us from one run
+    to the next for raw AF_UNIX and for mailslot alike."""
     results = {}
     todo = list(cases(cfg, langs))
     for i, (lang, mode, key, args) in enumerate(todo):
